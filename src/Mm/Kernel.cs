@@ -1,0 +1,85 @@
+using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Sim;
+
+namespace LinuxVm.Mm;
+
+/// <summary>
+/// One running kernel: the root of a simulated machine's object graph. Each ported kernel file is
+/// one object reachable from here (<see cref="Bootmem"/> for mm/bootmem.c, <see cref="PageAlloc"/>
+/// for mm/page_alloc.c, and so on), and each file's global variables are fields of that object,
+/// so two machines never share state and a test may boot as many as it likes.
+/// </summary>
+/// <remarks>
+/// The kernel is the SMP build (as the i386 defconfig is), run as a deterministic single-threaded
+/// simulation: <see cref="CurrentCpu"/> says which CPU is executing, and code that the kernel runs
+/// per CPU indexes its per-CPU data with it.
+/// </remarks>
+public sealed class Kernel
+{
+    /// <summary>Creates the kernel of a machine with the given RAM and architecture. Nothing is initialised yet: the architecture's boot code drives the set-up.</summary>
+    /// <param name="phys">The machine's physical memory.</param>
+    /// <param name="arch">The architecture the kernel runs on.</param>
+    /// <param name="cpus">Number of CPUs online (<c>smp_num_cpus</c>), 1 to <see cref="IArchitecture.NrCpusMax"/>.</param>
+    public Kernel(PhysicalMemory phys, IArchitecture arch, int cpus)
+    {
+        ArgumentNullException.ThrowIfNull(phys);
+        ArgumentNullException.ThrowIfNull(arch);
+        if (cpus < 1 || cpus > arch.NrCpusMax)
+            throw new ArgumentOutOfRangeException(nameof(cpus), cpus, $"a machine has 1 to {arch.NrCpusMax} CPUs");
+        Phys = phys;
+        Arch = arch;
+        SmpNumCpus = cpus;
+        Numa = new Numa(this);
+        Bootmem = new Bootmem(this);
+        PageAlloc = new PageAlloc(this);
+        Memory = new Memory(this);
+        Slab = new Slab(this);
+        Vmalloc = new Vmalloc(this);
+    }
+
+    /// <summary>The machine's RAM.</summary>
+    public PhysicalMemory Phys { get; }
+
+    /// <summary>The architecture (page-table layout, TLB, address-space split).</summary>
+    public IArchitecture Arch { get; }
+
+    /// <summary>Number of CPUs online.</summary>
+    [Linux("include/linux/smp.h", "smp_num_cpus")]
+    public int SmpNumCpus { get; }
+
+    /// <summary>The CPU the simulation is executing on.</summary>
+    [Linux("include/linux/smp.h", "smp_processor_id")]
+    public int CurrentCpu { get; set; }
+
+    /// <summary>Timer ticks since boot; advanced only by the simulation's clock, never by the host's.</summary>
+    [Linux("kernel/timer.c", "jiffies")]
+    public ulong Jiffies { get; set; }
+
+    /// <summary>mm/numa.c: the node descriptor of a non-NUMA machine.</summary>
+    public Numa Numa { get; }
+
+    /// <summary>mm/bootmem.c: the boot-time allocator.</summary>
+    public Bootmem Bootmem { get; }
+
+    /// <summary>mm/page_alloc.c: the buddy allocator and zones.</summary>
+    public PageAlloc PageAlloc { get; }
+
+    /// <summary>mm/memory.c: mem_map and the page-table helpers.</summary>
+    public Memory Memory { get; }
+
+    /// <summary>mm/slab.c: the slab allocator and kmalloc.</summary>
+    public Slab Slab { get; }
+
+    /// <summary>mm/vmalloc.c: virtually contiguous kernel allocations.</summary>
+    public Vmalloc Vmalloc { get; }
+
+    /// <summary>Physical address of a direct-mapped kernel virtual address (<c>__pa</c>).</summary>
+    /// <param name="kaddr">A kernel virtual address at or above PAGE_OFFSET in the direct map.</param>
+    [Linux("include/asm-i386/page.h", "__pa")]
+    public ulong Pa(uint kaddr) => kaddr - Arch.PageOffset;
+
+    /// <summary>Direct-map kernel virtual address of a low-memory physical address (<c>__va</c>).</summary>
+    /// <param name="paddr">A physical address below the direct-map limit.</param>
+    [Linux("include/asm-i386/page.h", "__va")]
+    public uint Va(ulong paddr) => (uint)(paddr + Arch.PageOffset);
+}
