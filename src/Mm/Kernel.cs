@@ -14,7 +14,7 @@ namespace LinuxVm.Mm;
 /// simulation: <see cref="CurrentCpu"/> says which CPU is executing, and code that the kernel runs
 /// per CPU indexes its per-CPU data with it.
 /// </remarks>
-public sealed class Kernel
+public sealed partial class Kernel
 {
     /// <summary>Creates the kernel of a machine with the given RAM and architecture. Nothing is initialised yet: the architecture's boot code drives the set-up.</summary>
     /// <param name="phys">The machine's physical memory.</param>
