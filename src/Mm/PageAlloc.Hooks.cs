@@ -1,0 +1,81 @@
+using LinuxVm.Mm.Include;
+
+namespace LinuxVm.Mm;
+
+/// <summary>
+/// The part of the running task, <c>current</c> (a <c>struct task_struct</c>), that the page
+/// allocator reads and writes: the PF_* flags, and the private list of pages that reclaim frees
+/// for the task itself while PF_FREE_PAGES is set.
+/// </summary>
+/// <remarks>The task model implements this and installs it through <see cref="PageAlloc.Current"/>.</remarks>
+public interface IPageAllocTask
+{
+    /// <summary>The task's PF_* flags.</summary>
+    [Linux("include/linux/sched.h", "task_struct.flags")]
+    uint Flags { get; set; }
+
+    /// <summary>Pages freed by reclaim on this task's behalf, linked through <see cref="Page.List"/>, order in <see cref="Page.Index"/>.</summary>
+    [Linux("include/linux/sched.h", "task_struct.local_pages")]
+    ListHead LocalPages { get; }
+
+    /// <summary>Number of entries on <see cref="LocalPages"/>.</summary>
+    [Linux("include/linux/sched.h", "task_struct.nr_local_pages")]
+    uint NrLocalPages { get; set; }
+
+    /// <summary>The order of the allocation that sent the task into reclaim.</summary>
+    [Linux("include/linux/sched.h", "task_struct.allocation_order")]
+    uint AllocationOrder { get; set; }
+}
+
+/// <summary>The task flags of include/linux/sched.h that the page allocator tests.</summary>
+public static class TaskFlags
+{
+    /// <summary>The task is itself freeing memory: it may use the last reserves and must not recurse into reclaim.</summary>
+    [Linux("include/linux/sched.h", "PF_MEMALLOC")] public const uint MemAlloc = 0x00000800;
+    /// <summary>The task was chosen by the OOM killer and may use the last reserves to die.</summary>
+    [Linux("include/linux/sched.h", "PF_MEMDIE")] public const uint MemDie = 0x00001000;
+    /// <summary>Pages the task frees go to its local list instead of the buddy lists.</summary>
+    [Linux("include/linux/sched.h", "PF_FREE_PAGES")] public const uint FreePages = 0x00002000;
+}
+
+// Where the allocator meets code that is ported later. Each hook is null until the subsystem
+// that owns the kernel function installs it; while it is null the allocator behaves as 2.4 does
+// when that code does nothing useful.
+public sealed partial class PageAlloc
+{
+    /// <summary>
+    /// Returns the running task, or null while no task model is installed. Null is treated as the
+    /// boot task (swapper), whose flags are 0: not PF_MEMALLOC, not PF_FREE_PAGES.
+    /// </summary>
+    public Func<IPageAllocTask?>? Current { get; set; }
+
+    /// <summary>
+    /// mm/vmscan.c try_to_free_pages_zone(classzone, gfp_mask): reclaims pages for an allocation
+    /// and returns how many it freed. Null until vmscan is ported: reclaim frees nothing.
+    /// </summary>
+    [Linux("mm/vmscan.c", "try_to_free_pages_zone")]
+    public Func<Zone, uint, int>? TryToFreePagesZone { get; set; }
+
+    /// <summary>
+    /// Wakes kswapd if it is waiting on kswapd_wait (mm/vmscan.c). Null until kswapd is ported;
+    /// <see cref="KswapdWakeups"/> still counts the times the allocator asked.
+    /// </summary>
+    public Action? WakeupKswapd { get; set; }
+
+    /// <summary>
+    /// mm/swap.c lru_cache_del(page): takes a page off the LRU list it is on. Null until the LRU
+    /// is ported; then no page can legitimately be on an LRU list, so freeing one is a kernel bug.
+    /// </summary>
+    [Linux("mm/swap.c", "lru_cache_del")]
+    public Action<Page>? LruCacheDel { get; set; }
+
+    /// <summary>
+    /// kernel/sched.c yield(): lets other tasks (kswapd) run before __alloc_pages retries.
+    /// Null until the scheduler is modelled; then nothing else can run.
+    /// </summary>
+    [Linux("kernel/sched.c", "yield")]
+    public Action? Yield { get; set; }
+
+    /// <summary>Times __alloc_pages found every zone below pages_low and asked for kswapd.</summary>
+    public int KswapdWakeups { get; private set; }
+}

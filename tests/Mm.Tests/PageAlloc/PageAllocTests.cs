@@ -1,0 +1,74 @@
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.Tests.Machines;
+
+namespace LinuxVm.Mm.Tests.PageAllocTests;
+
+public class PageAllocTests
+{
+    [Fact]
+    public void Boot64MiB_AllFreePagesAccountedAndConsistent()
+    {
+        var pc = FlatPc.Boot(64);
+        var k = pc.Kernel;
+        k.PageAlloc.CheckInvariants();
+        Assert.Equal(pc.TotalRamPages, k.PageAlloc.NrFreePages());
+        Assert.Equal(0u, k.PageAlloc.NrFreeHighpages());
+        Zone dma = k.Numa.ContigPageData.NodeZones[MmZone.ZoneDma];
+        Zone normal = k.Numa.ContigPageData.NodeZones[MmZone.ZoneNormal];
+        Assert.Equal(4096u, dma.Size);
+        Assert.Equal(12288u, normal.Size);
+        Assert.Equal((32u, 64u, 96u), (dma.PagesMin, dma.PagesLow, dma.PagesHigh));
+        Assert.Equal((96u, 192u, 288u), (normal.PagesMin, normal.PagesLow, normal.PagesHigh));
+    }
+
+    [Fact]
+    public void AllocAndFree_Order0_RestoresState()
+    {
+        var k = FlatPc.Boot(64).Kernel;
+        uint before = k.PageAlloc.NrFreePages();
+        Page? p = k.PageAlloc.AllocPage(Gfp.Kernel);
+        Assert.NotNull(p);
+        Assert.Equal(1, p!.Count);
+        Assert.Equal(before - 1, k.PageAlloc.NrFreePages());
+        k.PageAlloc.CheckInvariants();
+        k.PageAlloc.FreePage(p);
+        Assert.Equal(before, k.PageAlloc.NrFreePages());
+        k.PageAlloc.CheckInvariants();
+    }
+
+    [Fact]
+    public void OrderTooLarge_ReturnsNull()
+    {
+        var k = FlatPc.Boot(64).Kernel;
+        Assert.Null(k.PageAlloc.AllocPages(Gfp.Kernel, MmZone.MaxOrder));
+        Assert.Equal(0u, k.PageAlloc.GetFreePages(Gfp.Kernel, 11));
+    }
+
+    [Fact]
+    public void FreeingMappedPage_Panics_AndChangesNothing()
+    {
+        var k = FlatPc.Boot(64).Kernel;
+        Page p = k.PageAlloc.AllocPage(Gfp.Kernel)!;
+        uint free = k.PageAlloc.NrFreePages();
+        p.Mapping = new object();
+        var e = Assert.Throws<KernelPanicException>(() => k.PageAlloc.FreePage(p));
+        Assert.Equal("page->mapping", e.Check);
+        Assert.Equal(free, k.PageAlloc.NrFreePages());
+    }
+
+    [Fact]
+    public void HighMemMachine_HasThreeZones()
+    {
+        var pc = FlatPc.Boot(1024);
+        var k = pc.Kernel;
+        k.PageAlloc.CheckInvariants();
+        var zones = k.Numa.ContigPageData.NodeZones;
+        Assert.Equal(32768u, zones[2].Size);
+        Assert.Equal(255u, zones[1].PagesMin);
+        Assert.Equal(255u, zones[2].PagesMin);
+        Page? hp = k.PageAlloc.AllocPage(Gfp.HighUser);
+        Assert.NotNull(hp);
+        Assert.Same(zones[2], k.PageAlloc.PageZone(hp!));
+        Assert.Equal(0u, hp!.Virtual);
+    }
+}
