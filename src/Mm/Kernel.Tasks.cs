@@ -1,0 +1,55 @@
+using LinuxVm.Mm.KernelModel;
+
+namespace LinuxVm.Mm;
+
+// The pieces of kernel/ that mm/ leans on: tasks, the scheduler, signals, fork and exit.
+public sealed partial class Kernel
+{
+    private Sched? _sched;
+    private Signal? _signal;
+    private Fork? _fork;
+    private Exit? _exit;
+    private Exec? _exec;
+
+    /// <summary>kernel/sched.c: the task list, current, the run queue and the clock tick.</summary>
+    public Sched Sched => _sched ??= new Sched(this);
+
+    /// <summary>kernel/signal.c: sending and delivering signals.</summary>
+    public Signal Signal => _signal ??= new Signal(this);
+
+    /// <summary>kernel/fork.c: creating tasks and address spaces.</summary>
+    public Fork Fork => _fork ??= new Fork(this);
+
+    /// <summary>kernel/exit.c: ending tasks.</summary>
+    public Exit Exit => _exit ??= new Exit(this);
+
+    /// <summary>fs/exec.c: replacing a task's address space.</summary>
+    public Exec Exec => _exec ??= new Exec(this);
+
+    /// <summary>The task running on the executing CPU (<see cref="Sched.Current"/>, the kernel's <c>current</c>).</summary>
+    public TaskStruct Current => Sched.Current;
+
+    /// <summary>
+    /// Starts a user process the way a shell does: <paramref name="parent"/> (init_task when null)
+    /// forks, and the child execs, getting a fresh empty address space. Returns the child, runnable
+    /// but not running.
+    /// </summary>
+    /// <param name="comm">The program's name.</param>
+    /// <param name="parent">The forking task; init_task when null.</param>
+    /// <remarks>A simulation entry point, not a kernel function: it sequences do_fork and exec_mmap
+    /// with <see cref="Sched.RunAs"/>. Laying out text, data and stack arrives with mm/mmap.c.</remarks>
+    public TaskStruct Spawn(string comm, TaskStruct? parent = null)
+    {
+        parent ??= Sched.InitTask;
+        int pid = 0;
+        Sched.RunAs(parent, () => pid = Fork.DoFork((uint)KernelModel.Signal.Sigchld, comm));
+        if (pid <= 0)
+            throw new InvalidOperationException($"fork failed: {pid}");
+        TaskStruct child = Sched.FindTaskByPid(pid)!;
+        int err = 0;
+        Sched.RunAs(child, () => err = Exec.ExecMmap());
+        if (err != 0)
+            throw new InvalidOperationException($"exec failed: {err}");
+        return child;
+    }
+}

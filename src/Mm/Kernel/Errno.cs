@@ -1,0 +1,24 @@
+namespace LinuxVm.Mm.KernelModel;
+
+/// <summary>The error numbers mm/ and its kernel neighbours return, negated (include/asm-i386/errno.h).</summary>
+public static class Errno
+{
+    /// <summary>Operation not permitted.</summary>
+    [Linux("include/asm-i386/errno.h", "EPERM")] public const int Eperm = 1;
+    /// <summary>No such process.</summary>
+    [Linux("include/asm-i386/errno.h", "ESRCH")] public const int Esrch = 3;
+    /// <summary>Interrupted system call.</summary>
+    [Linux("include/asm-i386/errno.h", "EINTR")] public const int Eintr = 4;
+    /// <summary>No child processes.</summary>
+    [Linux("include/asm-i386/errno.h", "ECHILD")] public const int Echild = 10;
+    /// <summary>Try again (also: mlock over the limit, no free pid).</summary>
+    [Linux("include/asm-i386/errno.h", "EAGAIN")] public const int Eagain = 11;
+    /// <summary>Out of memory (also: no room in the address space).</summary>
+    [Linux("include/asm-i386/errno.h", "ENOMEM")] public const int Enomem = 12;
+    /// <summary>Permission denied.</summary>
+    [Linux("include/asm-i386/errno.h", "EACCES")] public const int Eacces = 13;
+    /// <summary>Bad address.</summary>
+    [Linux("include/asm-i386/errno.h", "EFAULT")] public const int Efault = 14;
+    /// <summary>Invalid argument.</summary>
+    [Linux("include/asm-i386/errno.h", "EINVAL")] public const int Einval = 22;
+}

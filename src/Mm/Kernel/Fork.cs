@@ -1,0 +1,345 @@
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.Sim;
+
+namespace LinuxVm.Mm.KernelModel;
+
+/// <summary>
+/// kernel/fork.c: pid allocation, creating a task from the current one, and the life cycle of
+/// an address space (mm_alloc, copy_mm, mmput, mmdrop).
+/// </summary>
+public sealed class Fork
+{
+    private readonly Kernel _kernel;
+    private int _nextSafe = PidMax;
+
+    /// <summary>Creates the fork code of <paramref name="kernel"/>.</summary>
+    /// <param name="kernel">The kernel.</param>
+    public Fork(Kernel kernel) => _kernel = kernel;
+
+    /// <summary>Pids are below this.</summary>
+    [Linux("include/linux/threads.h", "PID_MAX")] public const int PidMax = 0x8000;
+
+    /// <summary>Share the address space (a thread).</summary>
+    [Linux("include/linux/sched.h", "CLONE_VM")] public const uint CloneVm = 0x00000100;
+    /// <summary>Share the filesystem context.</summary>
+    [Linux("include/linux/sched.h", "CLONE_FS")] public const uint CloneFs = 0x00000200;
+    /// <summary>Share open files.</summary>
+    [Linux("include/linux/sched.h", "CLONE_FILES")] public const uint CloneFiles = 0x00000400;
+    /// <summary>Share signal handlers.</summary>
+    [Linux("include/linux/sched.h", "CLONE_SIGHAND")] public const uint CloneSighand = 0x00000800;
+    /// <summary>Keep the pid (only the boot CPU's idle-task clones may).</summary>
+    [Linux("include/linux/sched.h", "CLONE_PID")] public const uint ClonePid = 0x00001000;
+    /// <summary>Same parent as the caller.</summary>
+    [Linux("include/linux/sched.h", "CLONE_PARENT")] public const uint CloneParent = 0x00008000;
+    /// <summary>Same thread group.</summary>
+    [Linux("include/linux/sched.h", "CLONE_THREAD")] public const uint CloneThread = 0x00010000;
+    /// <summary>Low byte of the flags: the signal sent to the parent at exit.</summary>
+    [Linux("include/linux/sched.h", "CSIGNAL")] public const uint Csignal = 0x000000ff;
+
+    /// <summary>Tasks other than the idle tasks.</summary>
+    [Linux("kernel/fork.c", "nr_threads")]
+    public int NrThreads { get; set; }
+
+    /// <summary>The last pid handed out.</summary>
+    [Linux("kernel/fork.c", "last_pid")]
+    public int LastPid { get; private set; }
+
+    /// <summary>Forks since boot.</summary>
+    [Linux("kernel/fork.c", "total_forks")]
+    public uint TotalForks { get; private set; }
+
+    /// <summary>Guards the list of address spaces headed at init_mm.mmlist.</summary>
+    [Linux("kernel/fork.c", "mmlist_lock")]
+    public SpinLock MmlistLock { get; } = new("mmlist_lock");
+
+    /// <summary>Number of address spaces on the mmlist.</summary>
+    [Linux("kernel/fork.c", "mmlist_nr")]
+    public int MmlistNr { get; set; }
+
+    // Hands out the next free pid: counting up from the last one, wrapping to 300 at 32768 (the low
+    // pids belong to daemons started at boot), and skipping any number in use as a pid, process
+    // group, thread group or session. next_safe remembers the smallest id in use above last_pid,
+    // so most calls need no walk of the task list at all.
+    [Linux("kernel/fork.c", "get_pid")]
+    private int GetPid(uint flags)
+    {
+        if ((flags & ClonePid) != 0)
+            return _kernel.Sched.Current.Pid;
+
+        int beginpid = LastPid;
+        if (((++LastPid) & 0xffff8000) != 0)
+        {
+            LastPid = 300;
+            goto inside;
+        }
+        if (LastPid < _nextSafe)
+            return LastPid;
+    inside:
+        _nextSafe = PidMax;
+    repeat:
+        foreach (TaskStruct p in _kernel.Sched.ForEachTask())
+        {
+            if (p.Pid == LastPid || p.Pgrp == LastPid || p.Tgid == LastPid || p.Session == LastPid)
+            {
+                if (++LastPid >= _nextSafe)
+                {
+                    if ((LastPid & 0xffff8000) != 0)
+                        LastPid = 300;
+                    _nextSafe = PidMax;
+                }
+                if (LastPid == beginpid)
+                    return 0;
+                goto repeat;
+            }
+            if (p.Pid > LastPid && _nextSafe > p.Pid)
+                _nextSafe = p.Pid;
+            if (p.Pgrp > LastPid && _nextSafe > p.Pgrp)
+                _nextSafe = p.Pgrp;
+            if (p.Tgid > LastPid && _nextSafe > p.Tgid)
+                _nextSafe = p.Tgid;
+            if (p.Session > LastPid && _nextSafe > p.Session)
+                _nextSafe = p.Session;
+        }
+        return LastPid;
+    }
+
+    // Gives a zeroed descriptor its first user and reference, and a page directory.
+    [Linux("kernel/fork.c", "mm_init")]
+    private MmStruct? MmInit(MmStruct mm)
+    {
+        mm.MmUsers = 1;
+        mm.MmCount = 1;
+        mm.DefFlags = 0;
+        // Port note: pgd_alloc belongs to the page-table side (include/asm-i386/pgalloc.h). Until
+        // the architecture provides it, a new address space has no page directory (pgd = 0).
+        return mm;
+    }
+
+    /// <summary>A new, empty address space with one user, or null when memory is short.</summary>
+    /// <remarks>Port note: the kernel takes the descriptor from the mm_struct slab cache; here it is an ordinary object.</remarks>
+    [Linux("kernel/fork.c", "mm_alloc")]
+    public MmStruct? MmAlloc() => MmInit(new MmStruct());
+
+    /// <summary>Frees the descriptor when its last reference goes.</summary>
+    /// <param name="mm">An address space nobody references any more.</param>
+    [Linux("kernel/fork.c", "__mmdrop")]
+    public void MmdropCore(MmStruct mm)
+    {
+        KernelPanicException.BugOn(mm == _kernel.InitMm, "mm == &init_mm", "__mmdrop");
+        // Port note: pgd_free and the return of the descriptor to its slab cache wait for the page-table
+        // and slab ports; the descriptor itself is simply dropped.
+        mm.Pgd = 0;
+    }
+
+    /// <summary>Drops one reference to the descriptor (<c>mm_count</c>), freeing it with the last.</summary>
+    /// <param name="mm">The address space.</param>
+    [Linux("include/linux/sched.h", "mmdrop")]
+    public void Mmdrop(MmStruct mm)
+    {
+        if (--mm.MmCount == 0)
+            MmdropCore(mm);
+    }
+
+    /// <summary>Drops one user of the address space; the last user tears down its mappings and drops the descriptor.</summary>
+    /// <param name="mm">The address space.</param>
+    [Linux("kernel/fork.c", "mmput")]
+    public void Mmput(MmStruct mm)
+    {
+        if (--mm.MmUsers == 0)
+        {
+            MmlistLock.Lock();
+            // Port note: swap_mm (vmscan's cursor on the mmlist) is not yet ported.
+            mm.Mmlist.Del();
+            MmlistNr--;
+            MmlistLock.Unlock();
+            // Port note: exit_mmap (mm/mmap.c) is not yet ported; until it is, the address space's
+            // mappings and pages are not torn down here.
+            Mmdrop(mm);
+        }
+    }
+
+    // Gives the child its address space: none for a kernel thread, the parent's own with
+    // CLONE_VM, otherwise a copy of the parent's.
+    [Linux("kernel/fork.c", "copy_mm")]
+    private int CopyMm(uint cloneFlags, TaskStruct tsk)
+    {
+        tsk.MinFlt = tsk.MajFlt = 0;
+        tsk.CminFlt = tsk.CmajFlt = 0;
+        tsk.Nswap = tsk.Cnswap = 0;
+
+        tsk.Mm = null;
+        tsk.ActiveMm = null;
+
+        MmStruct? oldmm = _kernel.Sched.Current.Mm;
+        if (oldmm == null)
+            return 0;
+
+        MmStruct? mm;
+        if ((cloneFlags & CloneVm) != 0)
+        {
+            oldmm.MmUsers++;
+            mm = oldmm;
+        }
+        else
+        {
+            mm = new MmStruct();
+            CopyMmFields(oldmm, mm);
+            if (MmInit(mm) == null)
+                return -Errno.Enomem;
+            int retval = DupMmap(mm);
+            if (retval != 0)
+            {
+                Mmput(mm);
+                return retval;
+            }
+        }
+        tsk.Mm = mm;
+        tsk.ActiveMm = mm;
+        return 0;
+    }
+
+    // The memcpy of *oldmm in copy_mm: the layout and counters carry over to the child.
+    private static void CopyMmFields(MmStruct from, MmStruct to)
+    {
+        to.StartCode = from.StartCode; to.EndCode = from.EndCode;
+        to.StartData = from.StartData; to.EndData = from.EndData;
+        to.StartBrk = from.StartBrk; to.Brk = from.Brk; to.StartStack = from.StartStack;
+        to.ArgStart = from.ArgStart; to.ArgEnd = from.ArgEnd;
+        to.EnvStart = from.EnvStart; to.EnvEnd = from.EnvEnd;
+        to.Rss = from.Rss; to.TotalVm = from.TotalVm; to.LockedVm = from.LockedVm;
+        to.DefFlags = from.DefFlags; to.Dumpable = from.Dumpable;
+    }
+
+    // Copies the parent's mappings into the child's address space and hangs the child's mm on the
+    // mmlist right after the parent's.
+    [Linux("kernel/fork.c", "dup_mmap")]
+    private int DupMmap(MmStruct mm)
+    {
+        mm.LockedVm = 0;
+        mm.Rss = 0;
+        mm.CpuVmMask = 0;
+        mm.SwapAddress = 0;
+
+        MmlistLock.Lock();
+        _kernel.Sched.Current.Mm!.Mmlist.Add(mm.Mmlist);
+        MmlistNr++;
+        MmlistLock.Unlock();
+
+        // Port note: the VMA copy loop (and copy_page_range for each VMA) arrives with the ports of
+        // mm/mmap.c and mm/memory.c; until then an address space has no VMAs to copy.
+        return 0;
+    }
+
+    // PF_SUPERPRIV is not inherited; a fresh child has not exec'd yet.
+    [Linux("kernel/fork.c", "copy_flags")]
+    private static void CopyFlags(TaskStruct p)
+    {
+        uint newFlags = p.Flags;
+        newFlags &= ~(TaskStruct.PfSuperpriv | TaskStruct.PfUsedfpu);
+        newFlags |= TaskStruct.PfForknoexec;
+        p.Flags = newFlags;
+    }
+
+    /// <summary>
+    /// Creates a child of the current task and makes it runnable; returns its pid or a negative errno.
+    /// </summary>
+    /// <param name="cloneFlags">CLONE_* flags, with the exit signal in the low byte.</param>
+    /// <param name="comm">Command name for the child (the kernel copies the parent's; exec renames it).</param>
+    /// <remarks>
+    /// Port note: files, fs, namespaces, timers, thread registers and the per-user process count
+    /// are outside the model. The child gets the parent's credentials, capabilities, limits, nice
+    /// value and signal handlers (shared with CLONE_SIGHAND, copied otherwise) and half of its
+    /// time slice.
+    /// </remarks>
+    [Linux("kernel/fork.c", "do_fork")]
+    public int DoFork(uint cloneFlags, string? comm = null)
+    {
+        TaskStruct current = _kernel.Sched.Current;
+        if ((cloneFlags & ClonePid) != 0 && current.Pid != 0)
+            return -Errno.Eperm;
+
+        var p = new TaskStruct
+        {
+            State = Sched.TaskUninterruptible,
+            Flags = current.Flags,
+            Nice = current.Nice,
+            Policy = current.Policy,
+            Uid = current.Uid, Euid = current.Euid, Suid = current.Suid,
+            CapEffective = current.CapEffective,
+            CapInheritable = current.CapInheritable,
+            CapPermitted = current.CapPermitted,
+            Pgrp = current.Pgrp,
+            Session = current.Session,
+            Comm = comm ?? current.Comm,
+            Processor = current.Processor,
+        };
+        for (int i = 0; i < p.Rlim.Length; i++)
+        {
+            p.Rlim[i].RlimCur = current.Rlim[i].RlimCur;
+            p.Rlim[i].RlimMax = current.Rlim[i].RlimMax;
+        }
+
+        CopyFlags(p);
+        p.Pid = GetPid(cloneFlags);
+        if (p.Pid == 0 && current.Pid != 0)
+            return -Errno.Eagain;
+
+        p.Sigpending = 0;
+        p.Times.TmsUtime = p.Times.TmsStime = 0;
+        p.Times.TmsCutime = p.Times.TmsCstime = 0;
+        p.StartTime = (uint)_kernel.Jiffies;
+
+        CopySighand(cloneFlags, p);
+        int retval = CopyMm(cloneFlags, p);
+        if (retval != 0)
+            return retval;
+
+        p.ExitSignal = (int)(cloneFlags & Csignal);
+
+        // The child takes half of the parent's remaining slice (rounded up), so forking does not
+        // mint CPU time.
+        p.Counter = (current.Counter + 1) >> 1;
+        current.Counter >>= 1;
+        if (current.Counter == 0)
+            current.NeedResched = 1;
+
+        retval = p.Pid;
+        p.Tgid = retval;
+
+        _kernel.Sched.TasklistLock.Lock();
+        p.POpptr = current.POpptr;
+        p.PPptr = current.PPptr;
+        if ((cloneFlags & CloneParent) == 0)
+        {
+            p.POpptr = current;
+            p.PPptr = current;
+        }
+        if ((cloneFlags & CloneThread) != 0)
+        {
+            p.Tgid = current.Tgid;
+            current.ThreadGroup.Add(p.ThreadGroup);
+        }
+        _kernel.Sched.SetLinks(p);
+        NrThreads++;
+        _kernel.Sched.TasklistLock.Unlock();
+
+        _kernel.Sched.WakeUpProcess(p);
+        ++TotalForks;
+        return retval;
+    }
+
+    // Shares the handler table with CLONE_SIGHAND, else copies it.
+    [Linux("kernel/fork.c", "copy_sighand")]
+    private void CopySighand(uint cloneFlags, TaskStruct tsk)
+    {
+        SignalStruct parent = _kernel.Sched.Current.Sig!;
+        if ((cloneFlags & CloneSighand) != 0)
+        {
+            tsk.Sig = parent;
+            return;
+        }
+        var sig = new SignalStruct();
+        parent.Action.CopyTo(sig.Action, 0);
+        tsk.Sig = sig;
+    }
+}
