@@ -12,7 +12,18 @@ public sealed partial class Kernel
     private Exec? _exec;
 
     /// <summary>kernel/sched.c: the task list, current, the run queue and the clock tick.</summary>
-    public Sched Sched => _sched ??= new Sched(this);
+    /// <remarks>Created on first use; from then on the page allocator sees the running task's flags
+    /// and local page list, and can yield to other tasks. Before that, the boot task is current
+    /// and has no flags, which is also what the allocator assumes without a task model.</remarks>
+    public Sched Sched => _sched ??= CreateSched();
+
+    private Sched CreateSched()
+    {
+        var sched = new Sched(this);
+        PageAlloc.Current = () => sched.Current;
+        PageAlloc.Yield = sched.Yield;
+        return sched;
+    }
 
     /// <summary>kernel/signal.c: sending and delivering signals.</summary>
     public Signal Signal => _signal ??= new Signal(this);

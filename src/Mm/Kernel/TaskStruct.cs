@@ -13,7 +13,7 @@ namespace LinuxVm.Mm.KernelModel;
 /// tasks run no code of their own, so only their bookkeeping matters).
 /// </remarks>
 [Linux("include/linux/sched.h", "struct task_struct")]
-public sealed class TaskStruct
+public sealed class TaskStruct : IPageAllocTask
 {
     /// <summary>Creates a task with every field zero, as <c>INIT_TASK</c> and fork fill it in afterwards.</summary>
     public TaskStruct()
