@@ -35,6 +35,7 @@ public sealed partial class Kernel
         Memory = new Memory(this);
         Slab = new Slab(this);
         Vmalloc = new Vmalloc(this);
+        arch.Attach(this);
     }
 
     /// <summary>The machine's RAM.</summary>
