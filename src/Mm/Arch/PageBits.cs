@@ -7,10 +7,9 @@ namespace LinuxVm.Mm.Arch;
 /// </summary>
 /// <remarks>
 /// <code>
-///  11   9  8   7   6   5   4   3   2   1   0
-/// +------+---+---+---+---+---+---+---+---+---+
-/// | avail| G |PSE| D | A |PCD|PWT|U/S|R/W| P |
-/// +------+---+---+---+---+---+---+---+---+---+
+///   low 12 bits of an entry, most significant first:
+///   [avail x3][G][PSE/PROTNONE][D][A][PCD][PWT][U/S][R/W][P]
+///    0xE00    100     080      040 020 010  008  004  002  001
 /// </code>
 /// Bit 7 means "large page" (PSE) in a present pmd and "PROT_NONE mapping" (_PAGE_PROTNONE) in a
 /// pte whose P bit is clear: the hardware ignores every other bit of a not-present entry, so Linux
