@@ -15,7 +15,7 @@ public sealed class ListHead
 {
     /// <summary>Creates an empty list (or an unlinked node) owned by <paramref name="owner"/>.</summary>
     /// <param name="owner">The object this node is embedded in; null for a bare list head.</param>
-    [Linux("include/linux/list.h", "INIT_LIST_HEAD")]
+    [Linux("include/linux/list.h", "LIST_HEAD_INIT")]
     public ListHead(object? owner = null)
     {
         Owner = owner;
