@@ -58,22 +58,9 @@ public sealed class FlatPc
     {
         if (zones.Length != 3 || zones[0] + zones[1] + zones[2] != maxPfn)
             throw new ArgumentException("zones must be 3 sizes adding up to maxPfn", nameof(zones));
-        var k = new Kernel(new PhysicalMemory(maxPfn), new I386(), 1);
-        var pc = new FlatPc(k);
         uint maxLow = zones[0] + zones[1];
-        uint startPfn = (kernelEnd + PageSize - 1) >> PageShift;     // PFN_UP(__pa(&_end))
-
-        // setup_memory
-        k.Bootmem.MaxPfn = maxPfn;
-        pc.BootmapSize = k.Bootmem.InitBootmem(startPfn, maxLow);
-        // register_bootmem_low_pages: the e820 RAM ranges, rounded inwards.
-        FreeRange(k, 0, 0x9FC00, maxLow);
-        FreeRange(k, 0x100000, (ulong)maxPfn << PageShift, maxLow);
-        // The kernel image and the bitmap after it, then page 0 (BIOS) and page 1 (SMP trampoline).
-        const ulong highMemory = 0x100000;
-        k.Bootmem.ReserveBootmem(highMemory, ((ulong)startPfn << PageShift) + pc.BootmapSize + PageSize - 1 - highMemory);
-        k.Bootmem.ReserveBootmem(0, PageSize);
-        k.Bootmem.ReserveBootmem(PageSize, PageSize);
+        FlatPc pc = SetupMemory(maxPfn, maxLow, kernelEnd);
+        Kernel k = pc.Kernel;
 
         // paging_init -> zone_sizes_init
         k.PageAlloc.FreeAreaInit(zones);
@@ -104,6 +91,37 @@ public sealed class FlatPc
             info.FreeHigh = k.PageAlloc.NrFreeHighpages();
             info.MemUnit = PageSize;
         };
+        return pc;
+    }
+
+    /// <summary>
+    /// Runs only setup_memory for a PC with <paramref name="megabytes"/> MiB: bootmem is live and
+    /// nothing has been allocated from it yet (for boot-allocator exercises).
+    /// </summary>
+    /// <param name="megabytes">Installed RAM.</param>
+    /// <param name="kernelEnd">Physical end of the kernel image.</param>
+    public static FlatPc SetupMemoryOnly(uint megabytes, uint kernelEnd = DefaultKernelEnd)
+    {
+        uint maxPfn = (megabytes << 20) >> PageShift;
+        return SetupMemory(maxPfn, Math.Min(maxPfn, MaxMemPfn), kernelEnd);
+    }
+
+    // arch/i386/kernel/setup.c setup_memory: bootmem over low memory, RAM freed, kernel reserved.
+    private static FlatPc SetupMemory(uint maxPfn, uint maxLow, uint kernelEnd)
+    {
+        var k = new Kernel(new PhysicalMemory(maxPfn), new I386(), 1);
+        var pc = new FlatPc(k);
+        uint startPfn = (kernelEnd + PageSize - 1) >> PageShift;     // PFN_UP(__pa(&_end))
+        k.Bootmem.MaxPfn = maxPfn;
+        pc.BootmapSize = k.Bootmem.InitBootmem(startPfn, maxLow);
+        // register_bootmem_low_pages: the e820 RAM ranges, rounded inwards.
+        FreeRange(k, 0, 0x9FC00, maxLow);
+        FreeRange(k, 0x100000, (ulong)maxPfn << PageShift, maxLow);
+        // The kernel image and the bitmap after it, then page 0 (BIOS) and page 1 (SMP trampoline).
+        const ulong highMemory = 0x100000;
+        k.Bootmem.ReserveBootmem(highMemory, ((ulong)startPfn << PageShift) + pc.BootmapSize + PageSize - 1 - highMemory);
+        k.Bootmem.ReserveBootmem(0, PageSize);
+        k.Bootmem.ReserveBootmem(PageSize, PageSize);
         return pc;
     }
 

@@ -1,0 +1,202 @@
+using LinuxVm.Mm;
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.Tests.Machines;
+
+namespace LinuxVm.Exercises;
+
+/// <summary>
+/// Chapter 3, physical page allocation. Most exercises use the HighMem zone of a 1 GiB PC: it
+/// holds pfns 229376 (896 MiB) to 262143, no boot-time allocation ever lands there, and
+/// one_highpage_init frees its pages one by one in ascending order, so after boot it is exactly
+/// 64 free order-9 blocks, the last one completed (pfn 261632) at the head of the list.
+/// </summary>
+public class Chapter03PhysicalPageAllocation
+{
+    private static FlatPc Pc1G() => FlatPc.Boot(1024);
+
+    private static Zone HighMem(Kernel k) => k.Numa.ContigPageData.NodeZones[MmZone.ZoneHighMem];
+
+    private static int[] ListLengths(Zone z) =>
+        z.FreeArea.Select(a => a.FreeList.Count()).ToArray();
+
+    /// <summary>
+    /// Q: On a freshly booted 1 GiB PC, which page does the first order-0 GFP_HIGHUSER allocation
+    /// return, and which free lists gain a block?
+    /// Reasoning: the zonelist for __GFP_HIGHMEM starts with HighMem, which is far above
+    /// pages_low, so rmqueue runs there. Orders 0-8 are empty; the head of order 9 is the block at
+    /// pfn 261632. expand keeps splitting it and puts the LOWER half on the list one order down
+    /// each time (256 pages at 261632 on order 8, 128 at 261888 on order 7, ... one page at 262142
+    /// on order 0), keeping the upper half, so the page handed out is the block's last: 262143.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void FirstOrder0Allocation_SplitsHeadOrder9Block_AndReturnsItsLastPage()
+    {
+        Kernel k = Pc1G().Kernel;
+        Page page = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Assert.Equal(262143, page.MapNr);
+        Assert.Equal([1, 1, 1, 1, 1, 1, 1, 1, 1, 63], ListLengths(HighMem(k)));
+        Assert.Equal(261632, HighMem(k).FreeArea[8].FreeList.Next.Entry<Page>().MapNr);
+        Assert.Equal(262142, HighMem(k).FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
+    }
+
+    /// <summary>
+    /// Q: Freeing that page again: what order does it end up at?
+    /// Reasoning: its buddy (262142) is free, so the order-0 bit of the pair flips from 1 to 0 and
+    /// the pair moves up; at every order the buddy is the block expand left behind, so it merges
+    /// all the way to order 9, where the loop stops. The zone is back to 64 order-9 blocks.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void Free_MergesWithBuddy_AllTheWayBackToOrder9()
+    {
+        Kernel k = Pc1G().Kernel;
+        Page page = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        k.PageAlloc.FreePage(page);
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 64], ListLengths(HighMem(k)));
+    }
+
+    /// <summary>
+    /// Q: Allocate two order-0 HighMem pages, then free only the first. Where does it go?
+    /// Reasoning: the first is 262143; the second comes off the order-0 list: 262142, its buddy.
+    /// Freeing 262143 flips the pair bit from 0 (both allocated) to 1 and stops: the buddy is
+    /// still in use, so 262143 sits alone on the order-0 list.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void Free_DoesNotMerge_WhenBuddyIsAllocated()
+    {
+        Kernel k = Pc1G().Kernel;
+        Page a = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Page b = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Assert.Equal(262142, b.MapNr);
+        k.PageAlloc.FreePage(a);
+        Zone hm = HighMem(k);
+        Assert.Equal(1, hm.FreeArea[0].FreeList.Count());
+        Assert.Equal(262143, hm.FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
+        // Zone page index of 262143 is 32767; its order-0 pair bit is 32767 >> 1.
+        Assert.True(hm.FreeArea[0].Map!.TestBit(16383));
+    }
+
+    /// <summary>
+    /// Q: Allocate four order-0 HighMem pages (262143, 262142, then?), free them in the order
+    /// 262143, 262142, 262141, and say what order each free reaches; what does freeing the last
+    /// one (262140) coalesce to?
+    /// Reasoning: after two allocations the order-0 list is empty and order 1 holds 262140; the
+    /// third allocation splits it, leaving 262140 on order 0 and returning 262141; the fourth
+    /// takes 262140. Freeing 262143 stops at order 0 (buddy 262142 in use); freeing 262142 merges
+    /// to an order-1 block at 262142 whose buddy (262140-1) is in use. Freeing 262141 stops at 0
+    /// (buddy 262140 in use). Freeing 262140 merges with 262141, then with 262142-3, then with
+    /// the order-2 block at 262136 and so on up every order: it reaches order 9.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void Free_LastOfFourPages_CoalescesToOrder9()
+    {
+        Kernel k = Pc1G().Kernel;
+        Page[] p = [.. Enumerable.Range(0, 4).Select(_ => k.PageAlloc.AllocPage(Gfp.HighUser)!)];
+        Assert.Equal([262143, 262142, 262141, 262140], p.Select(x => x.MapNr));
+        k.PageAlloc.FreePage(p[0]);
+        k.PageAlloc.FreePage(p[1]);
+        Assert.Equal(262142, HighMem(k).FreeArea[1].FreeList.Next.Entry<Page>().MapNr);
+        k.PageAlloc.FreePage(p[2]);
+        k.PageAlloc.FreePage(p[3]);
+        Assert.Equal(64, HighMem(k).FreeArea[9].FreeList.Count());
+        k.PageAlloc.CheckInvariants();
+    }
+
+    /// <summary>
+    /// Q: On a 64 MiB PC with nothing reclaimable, how many pages are still free when GFP_KERNEL
+    /// order-0 allocations start to fail?
+    /// Reasoning: the zonelist is Normal then DMA. Watermarks (chapter 5): Normal min 96 / low 192,
+    /// DMA min 32 / low 64. The first pass takes from Normal while it has more than 1+192 pages,
+    /// then from DMA while it has more than 1+192+64. The second pass (GFP_KERNEL may sleep, so the
+    /// full pages_min) takes from Normal down to 1+96 = 97 pages and from DMA down to 97+32 = 129.
+    /// Reclaim frees nothing, the third pass has the same thresholds, so 97 + 129 = 226 pages remain.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void GfpKernel_StopsAtPagesMin_LeavingFreePages226()
+    {
+        Kernel k = FlatPc.Boot(64).Kernel;
+        while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
+        Assert.Equal(226u, k.PageAlloc.NrFreePages());
+    }
+
+    /// <summary>
+    /// Q: Same machine, GFP_ATOMIC instead: how many pages remain?
+    /// Reasoning: an allocation that cannot sleep uses a quarter of pages_min in the second pass:
+    /// Normal down to 1 + 96/4 = 25 pages, DMA down to 25 + 32/4 = 33. It cannot enter reclaim, so
+    /// it fails there: 25 + 33 = 58 pages remain.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void GfpAtomic_DigsToAQuarterOfPagesMin_LeavingFreePages58()
+    {
+        Kernel k = FlatPc.Boot(64).Kernel;
+        while (k.PageAlloc.AllocPage(Gfp.Atomic) is not null) { }
+        Assert.Equal(58u, k.PageAlloc.NrFreePages());
+    }
+
+    private sealed class Task : IPageAllocTask
+    {
+        public uint Flags { get; set; }
+        public ListHead LocalPages { get; } = new();
+        public uint NrLocalPages { get; set; }
+        public uint AllocationOrder { get; set; }
+    }
+
+    /// <summary>
+    /// Q: And for a task with PF_MEMALLOC set (a task that is itself reclaiming memory)?
+    /// Reasoning: after the two watermark passes fail, __alloc_pages lets PF_MEMALLOC tasks call
+    /// rmqueue with no watermark at all, so every free page can be taken: 0 remain.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void PfMemalloc_TakesTheLastPage()
+    {
+        Kernel k = FlatPc.Boot(64).Kernel;
+        var task = new Task { Flags = TaskFlags.MemAlloc };
+        k.PageAlloc.Current = () => task;
+        while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
+        Assert.Equal(0u, k.PageAlloc.NrFreePages());
+    }
+
+    /// <summary>
+    /// Q: What is the largest block alloc_pages can return, and what happens one order above?
+    /// Reasoning: MAX_ORDER is 10, so orders 0-9 exist: 2^9 pages = 2 MiB. alloc_pages returns
+    /// NULL for order 10 before looking at any zone.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void LargestBlockIsOrder9_Order10IsRefused()
+    {
+        Kernel k = Pc1G().Kernel;
+        Page? big = k.PageAlloc.AllocPages(Gfp.HighUser, 9);
+        Assert.NotNull(big);
+        Assert.Equal(0, big!.MapNr % 512);
+        Assert.Null(k.PageAlloc.AllocPages(Gfp.HighUser, 10));
+    }
+
+    /// <summary>
+    /// Q: What does /proc/buddyinfo say for HighMem on a freshly booted 1 GiB PC?
+    /// Reasoning: 32768 free pages in 64 blocks of order 9, nothing smaller.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void Buddyinfo_HighMemOf1GiB_Is64Order9Blocks()
+    {
+        Kernel k = Pc1G().Kernel;
+        string line = k.ProcMisc.BuddyinfoReadProc().Split('\n')[2];
+        Assert.Equal("Node 0, zone  HighMem      0      0      0      0      0      0      0      0      0     64 ", line);
+    }
+
+    /// <summary>
+    /// Q: A reserved page (one the firmware or kernel image owns) is passed to __free_pages.
+    /// What happens?
+    /// Reasoning: __free_pages tests PageReserved before dropping the reference; reserved pages
+    /// never enter the buddy allocator, so nothing changes, not even the count.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void FreeingAReservedPage_IsIgnored()
+    {
+        Kernel k = FlatPc.Boot(64).Kernel;
+        Page kernelText = k.Memory.MemMap[0x200];       // inside the kernel image (1-3 MiB)
+        uint free = k.PageAlloc.NrFreePages();
+        int count = kernelText.Count;
+        k.PageAlloc.FreePage(kernelText);
+        Assert.Equal(free, k.PageAlloc.NrFreePages());
+        Assert.Equal(count, kernelText.Count);
+    }
+}
