@@ -10,6 +10,7 @@ public sealed partial class Kernel
     private Fork? _fork;
     private Exit? _exit;
     private Exec? _exec;
+    private OomKill? _oomKill;
 
     /// <summary>kernel/sched.c: the task list, current, the run queue and the clock tick.</summary>
     /// <remarks>Created on first use; from then on the page allocator sees the running task's flags
@@ -33,6 +34,9 @@ public sealed partial class Kernel
 
     /// <summary>kernel/exit.c: ending tasks.</summary>
     public Exit Exit => _exit ??= new Exit(this);
+
+    /// <summary>mm/oom_kill.c: choosing and killing a process when memory is exhausted.</summary>
+    public OomKill OomKill => _oomKill ??= new OomKill(this);
 
     /// <summary>fs/exec.c: replacing a task's address space.</summary>
     public Exec Exec => _exec ??= new Exec(this);
