@@ -7,35 +7,32 @@ namespace LinuxVm.Mm;
 /// allocator reads and writes: the PF_* flags, and the private list of pages that reclaim frees
 /// for the task itself while PF_FREE_PAGES is set.
 /// </summary>
-/// <remarks>The task model implements this and installs it through <see cref="PageAlloc.Current"/>.</remarks>
+/// <remarks>The task model implements this (<see cref="KernelModel.TaskStruct"/>, which carries the kernel names of
+/// these fields) and installs it through <see cref="PageAlloc.Current"/>.</remarks>
 public interface IPageAllocTask
 {
     /// <summary>The task's PF_* flags.</summary>
-    [Linux("include/linux/sched.h", "task_struct.flags")]
     uint Flags { get; set; }
 
     /// <summary>Pages freed by reclaim on this task's behalf, linked through <see cref="Page.List"/>, order in <see cref="Page.Index"/>.</summary>
-    [Linux("include/linux/sched.h", "task_struct.local_pages")]
     ListHead LocalPages { get; }
 
     /// <summary>Number of entries on <see cref="LocalPages"/>.</summary>
-    [Linux("include/linux/sched.h", "task_struct.nr_local_pages")]
     uint NrLocalPages { get; set; }
 
     /// <summary>The order of the allocation that sent the task into reclaim.</summary>
-    [Linux("include/linux/sched.h", "task_struct.allocation_order")]
     uint AllocationOrder { get; set; }
 }
 
-/// <summary>The task flags of include/linux/sched.h that the page allocator tests.</summary>
+/// <summary>The task flags of include/linux/sched.h that the page allocator tests (the kernel names are on <see cref="KernelModel.TaskStruct"/>).</summary>
 public static class TaskFlags
 {
     /// <summary>The task is itself freeing memory: it may use the last reserves and must not recurse into reclaim.</summary>
-    [Linux("include/linux/sched.h", "PF_MEMALLOC")] public const uint MemAlloc = 0x00000800;
+    public const uint MemAlloc = KernelModel.TaskStruct.PfMemalloc;
     /// <summary>The task was chosen by the OOM killer and may use the last reserves to die.</summary>
-    [Linux("include/linux/sched.h", "PF_MEMDIE")] public const uint MemDie = 0x00001000;
+    public const uint MemDie = KernelModel.TaskStruct.PfMemdie;
     /// <summary>Pages the task frees go to its local list instead of the buddy lists.</summary>
-    [Linux("include/linux/sched.h", "PF_FREE_PAGES")] public const uint FreePages = 0x00002000;
+    public const uint FreePages = KernelModel.TaskStruct.PfFreePages;
 }
 
 // Where the allocator meets code that is ported later. Each hook is null until the subsystem
@@ -71,9 +68,8 @@ public sealed partial class PageAlloc
 
     /// <summary>
     /// kernel/sched.c yield(): lets other tasks (kswapd) run before __alloc_pages retries.
-    /// Null until the scheduler is modelled; then nothing else can run.
+    /// Installed (as <see cref="KernelModel.Sched.Yield"/>) when the scheduler is first used; null before, when nothing else can run.
     /// </summary>
-    [Linux("kernel/sched.c", "yield")]
     public Action? Yield { get; set; }
 
     /// <summary>Times __alloc_pages found every zone below pages_low and asked for kswapd.</summary>

@@ -27,7 +27,7 @@ public partial class LinuxAttributeTests
             }
     }
 
-    [GeneratedRegex(@"^(mm|lib|kernel|fs|include|arch)/[A-Za-z0-9_./-]+\.[ch]$")]
+    [GeneratedRegex(@"^(mm|lib|kernel|fs|include|arch|init)/[A-Za-z0-9_./-]+\.[ch]$")]
     private static partial Regex KernelFile();
 
     // A function/macro/constant, "struct x", or "type.field".
