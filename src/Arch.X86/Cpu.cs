@@ -16,9 +16,16 @@ public sealed class Cpu
     /// <summary>CR4 bit: global pages survive cr3 reloads.</summary>
     [Linux("include/asm-i386/processor.h", "X86_CR4_PGE")] public const uint Cr4Pge = 0x0080;
 
+    private readonly LinuxVm.Mm.Sim.PhysicalMemory _phys;
+
     /// <summary>Creates CPU <paramref name="id"/>, not yet started.</summary>
     /// <param name="id">Its number (smp_processor_id).</param>
-    public Cpu(int id) => Id = id;
+    /// <param name="phys">The memory its paging unit reads.</param>
+    public Cpu(int id, LinuxVm.Mm.Sim.PhysicalMemory phys)
+    {
+        Id = id;
+        _phys = phys;
+    }
 
     /// <summary>The CPU's number.</summary>
     public int Id { get; }
@@ -67,28 +74,34 @@ public sealed class Cpu
     /// <param name="i">0 to 3.</param>
     public ulong Pdpte(int i) => _pdpte[i];
 
-    /// <summary>Writes cr3: switches page directory and drops every non-global TLB entry.</summary>
-    /// <param name="phys">The memory the pointer table is read from.</param>
+    /// <summary>Writes cr3: switches page directory and drops every non-global TLB entry (with PAE, reloads the four pointer-table entries).</summary>
     /// <param name="cr3">Physical address of the page directory.</param>
-    public void LoadCr3(LinuxVm.Mm.Sim.PhysicalMemory phys, ulong cr3)
+    public void LoadCr3(ulong cr3)
     {
         Cr3 = cr3;
-        if ((Cr4 & Cr4Pae) != 0)
-            for (int i = 0; i < 4; i++)
-                _pdpte[i] = phys.ReadU64((cr3 & ~0x1FUL) + (ulong)i * 8);
+        LoadPdptes();
         Tlb.Flush();
     }
 
-    /// <summary>Writes cr4. Changing PSE, PAE or PGE flushes the whole TLB, as the hardware does.</summary>
-    /// <param name="phys">The memory the pointer table is read from when PAE turns on.</param>
+    /// <summary>Writes cr4. Changing PSE, PAE or PGE flushes the whole TLB and, with PAE on, reloads the pointer-table entries, as the hardware does.</summary>
     /// <param name="value">The new cr4.</param>
-    public void WriteCr4(LinuxVm.Mm.Sim.PhysicalMemory phys, uint value)
+    public void WriteCr4(uint value)
     {
-        bool paeOn = (value & Cr4Pae) != 0 && (Cr4 & Cr4Pae) == 0;
+        uint changed = value ^ Cr4;
         Cr4 = value;
-        Tlb.FlushAll();
-        if (paeOn)
-            LoadCr3(phys, Cr3);
+        if ((changed & (Cr4Pse | Cr4Pae | Cr4Pge)) != 0)
+        {
+            Tlb.FlushAll();
+            LoadPdptes();
+        }
+    }
+
+    private void LoadPdptes()
+    {
+        if ((Cr4 & Cr4Pae) == 0)
+            return;
+        for (int i = 0; i < 4; i++)
+            _pdpte[i] = _phys.ReadU64((Cr3 & ~0x1FUL) + (ulong)i * 8);
     }
 
     /// <inheritdoc/>

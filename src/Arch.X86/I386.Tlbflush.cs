@@ -15,11 +15,19 @@ public sealed partial class I386
 {
     /// <summary>Reloads cr3 on the current CPU: drops its non-global entries.</summary>
     [Linux("include/asm-i386/pgtable.h", "__flush_tlb")]
-    public void FlushTlbCore() => CurrentCpuData.Tlb.Flush();
+    public void FlushTlbCore() => CurrentCpuData.LoadCr3(CurrentCpuData.Cr3);
 
     /// <summary>Toggles CR4.PGE on the current CPU: drops every entry, global ones too.</summary>
     [Linux("include/asm-i386/pgtable.h", "__flush_tlb_global")]
-    public void FlushTlbGlobal() => CurrentCpuData.Tlb.FlushAll();
+    public void FlushTlbGlobal() => FlushTlbGlobal(CurrentCpuData);
+
+    private static void FlushTlbGlobal(Cpu cpu)
+    {
+        uint cr4 = cpu.Cr4;
+        cpu.WriteCr4(cr4 & ~Cpu.Cr4Pge);   // PGE off: global entries go too
+        cpu.LoadCr3(cpu.Cr3);
+        cpu.WriteCr4(cr4);
+    }
 
     /// <summary>Flushes everything on the current CPU; with CONFIG_X86_PGE that is the global flush.</summary>
     [Linux("include/asm-i386/pgtable.h", "__flush_tlb_all")]
@@ -37,7 +45,7 @@ public sealed partial class I386
     public void LocalFlushTlb() => FlushTlbCore();
 
     /// <inheritdoc/>
-    public void LoadCr3(uint pgd) => CurrentCpuData.LoadCr3(Kernel.Phys, Kernel.Pa(pgd));
+    public void LoadCr3(uint pgd) => CurrentCpuData.LoadCr3(Kernel.Pa(pgd));
 
     private IEnumerable<Cpu> CpusUsing(uint pgd)
     {
@@ -53,7 +61,7 @@ public sealed partial class I386
     public void FlushTlb()
     {
         foreach (Cpu c in CpusUsing(Kernel.Va(CurrentCpuData.Cr3)))
-            c.Tlb.Flush();
+            c.LoadCr3(c.Cr3);
     }
 
     /// <inheritdoc/>
@@ -62,14 +70,14 @@ public sealed partial class I386
         // smp_call_function(flush_tlb_all_ipi) on the others, then do_flush_tlb_all_local here.
         foreach (Cpu c in _cpus)
             if (c.Online)
-                c.Tlb.FlushAll();
+                FlushTlbGlobal(c);
     }
 
     /// <inheritdoc/>
     public void FlushTlbMm(MmStruct mm)
     {
         foreach (Cpu c in CpusUsing(mm.Pgd))
-            c.Tlb.Flush();
+            c.LoadCr3(c.Cr3);
     }
 
     /// <inheritdoc/>

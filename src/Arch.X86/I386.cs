@@ -50,9 +50,21 @@ public sealed partial class I386 : IArchitecture
         _kernel = kernel;
         _cpus = new Cpu[kernel.SmpNumCpus];
         for (int i = 0; i < _cpus.Length; i++)
-            _cpus[i] = new Cpu(i);
+            _cpus[i] = new Cpu(i, kernel.Phys);
         Mmu = new Mmu(kernel.Phys);
+        Setup = new Setup(this);
+        Init = new Init(this);
+        Smpboot = new Smpboot(this);
     }
+
+    /// <summary>arch/i386/kernel/setup.c: the memory map and the start of bootmem.</summary>
+    public Setup Setup { get; private set; } = null!;
+
+    /// <summary>arch/i386/mm/init.c: kernel page tables, zones, mem_init.</summary>
+    public Init Init { get; private set; } = null!;
+
+    /// <summary>arch/i386/kernel/smpboot.c: the trampoline page and starting the other CPUs.</summary>
+    public Smpboot Smpboot { get; private set; } = null!;
 
     /// <summary>The kernel running on this architecture.</summary>
     public Kernel Kernel => _kernel ?? throw new InvalidOperationException("the architecture is not attached to a kernel yet");
@@ -94,7 +106,7 @@ public sealed partial class I386 : IArchitecture
         MmuCr4Features |= mask;
         Cpu cpu = CurrentCpuData;
         if ((cpu.Cr4 | mask) != cpu.Cr4)
-            cpu.WriteCr4(Kernel.Phys, cpu.Cr4 | mask);
+            cpu.WriteCr4(cpu.Cr4 | mask);
     }
 
     /// <summary>Starts CPU <paramref name="id"/> the way head.S does for the boot CPU and trampoline.S plus head.S for the others: CR4 from mmu_cr4_features, cr3 at swapper_pg_dir, paging on.</summary>
@@ -102,8 +114,8 @@ public sealed partial class I386 : IArchitecture
     public void StartCpu(int id)
     {
         Cpu cpu = _cpus[id];
-        cpu.WriteCr4(Kernel.Phys, MmuCr4Features);
-        cpu.LoadCr3(Kernel.Phys, Kernel.Pa(KernelImage.SwapperPgDir));
+        cpu.WriteCr4(MmuCr4Features);
+        cpu.LoadCr3(Kernel.Pa(KernelImage.SwapperPgDir));
         cpu.Online = true;
     }
 

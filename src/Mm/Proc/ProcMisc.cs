@@ -22,7 +22,6 @@ public sealed class ProcMisc
     /// bufferram, totalhigh, freehigh and mem_unit. Installed by the machine's boot code, which
     /// owns totalram_pages and totalhigh_pages.
     /// </summary>
-    [Linux("arch/i386/mm/init.c", "si_meminfo")]
     public Action<SysInfo>? SiMeminfo { get; set; }
 
     /// <summary>mm/swapfile.c si_swapinfo: fills totalswap and freeswap. Null until swap is ported (both stay 0).</summary>

@@ -1,0 +1,113 @@
+using LinuxVm.Mm;
+using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.Sim;
+
+namespace LinuxVm.Arch.X86;
+
+/// <summary>
+/// A simulated PC with a booted Linux 2.4.20 kernel: the BIOS memory map, the physical memory,
+/// the CPUs with their MMU and TLBs, and the kernel, brought up along the memory path of
+/// start_kernel (setup_arch, paging_init, mem_init, smp_init, free_initmem).
+/// </summary>
+public sealed class Machine
+{
+    private Machine(MachineConfig config, E820Entry[] biosMap, Kernel kernel, I386 arch)
+    {
+        Config = config;
+        BiosMap = biosMap;
+        Kernel = kernel;
+        Arch = arch;
+    }
+
+    /// <summary>How the machine was built.</summary>
+    public MachineConfig Config { get; }
+
+    /// <summary>The memory map the BIOS reported.</summary>
+    public IReadOnlyList<E820Entry> BiosMap { get; }
+
+    /// <summary>The running kernel.</summary>
+    public Kernel Kernel { get; }
+
+    /// <summary>The i386 side: CPUs, MMU, TLBs, setup.c and init.c state.</summary>
+    public I386 Arch { get; }
+
+    /// <summary>The paging unit.</summary>
+    public Mmu Mmu => Arch.Mmu;
+
+    /// <summary>The CPU the simulation runs on.</summary>
+    public Cpu CurrentCpu => Arch.CurrentCpuData;
+
+    /// <summary>The kernel's log since power-on.</summary>
+    public IReadOnlyList<string> Log => Kernel.KernelLog;
+
+    /// <summary>Builds and boots a PC.</summary>
+    /// <param name="config">RAM size, PAE, CPUs; null for the default 64 MiB uniprocessor without PAE.</param>
+    /// <exception cref="ArgumentException">A configuration value is out of range.</exception>
+    public static Machine Boot(MachineConfig? config = null)
+    {
+        config ??= new MachineConfig();
+        config.Validate();
+
+        // The hardware: RAM up to the highest address the BIOS reports as usable.
+        E820Entry[] biosMap = Bios.E820Map(config.RamBytes);
+        ulong top = biosMap.Where(e => e.Type == E820.Ram).Max(e => e.End);
+        var phys = new PhysicalMemory((uint)(top >> PageConstants.PageShift));
+        phys.IsRam = pfn => biosMap.Any(e => e.Type == E820.Ram && ((ulong)pfn << 12) >= e.Addr && ((ulong)(pfn + 1) << 12) <= e.End);
+
+        var arch = new I386(config.Pae, config.Pse);
+        var kernel = new Kernel(phys, arch, config.Cpus);
+        var machine = new Machine(config, biosMap, kernel, arch);
+
+        machine.StartupHeadS();
+        machine.StartKernel();
+        return machine;
+    }
+
+    // arch/i386/kernel/head.S, the part that matters here: the first two page tables map physical
+    // 0-8 MiB, the page directory maps them both at 0 (identity, for the instructions that turn
+    // paging on) and at PAGE_OFFSET, and the boot CPU switches paging on.
+    private void StartupHeadS()
+    {
+        PhysicalMemory phys = Kernel.Phys;
+        ulong pg0 = Kernel.Pa(KernelImage.Pg0);
+        for (uint i = 0; i < 2048; i++)   // pg0 and pg1, up to empty_zero_page
+            phys.WriteU32(pg0 + i * 4, 0x007 + (i << 12));   // present, writable, user
+        ulong dir = Kernel.Pa(KernelImage.SwapperPgDir);
+        uint bootUser = I386.PageOffsetValue >> 22;          // BOOT_USER_PGD_PTRS = 768
+        foreach (uint slot in new uint[] { 0, bootUser })
+        {
+            phys.WriteU32(dir + slot * 4, (uint)Kernel.Pa(KernelImage.Pg0) + 0x007);
+            phys.WriteU32(dir + (slot + 1) * 4, (uint)Kernel.Pa(KernelImage.Pg1) + 0x007);
+        }
+        Kernel.CurrentCpu = 0;
+        Arch.StartCpu(0);
+    }
+
+    // init/main.c start_kernel, the steps that set up memory.
+    private void StartKernel()
+    {
+        Kernel k = Kernel;
+        k.InitMm.Pgd = KernelImage.SwapperPgDir;
+        k.Printk("Linux version 2.4.20 (root@companion) (gcc version 2.95.4) #1 SMP");
+        Arch.Setup.SetupArch(BiosMap);
+        k.Printk("Kernel command line: ro root=/dev/hda1");
+
+        // ===== SLAB: kmem_cache_init() goes here (start_kernel calls it before mem_init). =====
+
+        Arch.Init.MemInit();
+
+        // ===== SLAB: kmem_cache_sizes_init() goes here (right after mem_init). =====
+
+        Arch.Init.PgtableCacheInit();
+
+        // fork_init, proc_caches_init, vfs_caches_init, buffer_init, page_cache_init: not ported
+        // here (their owners plug in as they land).
+
+        // smp_init: start the other processors; the last step drops the boot identity mapping.
+        Arch.Smpboot.SmpBootCpus();
+
+        // The init thread's last act before exec'ing /sbin/init.
+        Arch.Init.FreeInitmem();
+    }
+}

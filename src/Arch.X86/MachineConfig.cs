@@ -1,0 +1,56 @@
+namespace LinuxVm.Arch.X86;
+
+/// <summary>What to build a simulated PC with.</summary>
+public sealed record MachineConfig
+{
+    /// <summary>Smallest machine: 4 MiB, what 2.4 still booted on.</summary>
+    public const ulong MinRam = 4UL << 20;
+
+    /// <summary>Largest machine: 4 GiB of installed RAM.</summary>
+    public const ulong MaxRam = 4UL << 30;
+
+    /// <summary>Installed RAM in bytes, a multiple of 4 KiB from 4 MiB to 4 GiB. Default 64 MiB.</summary>
+    public ulong RamBytes { get; init; } = 64UL << 20;
+
+    /// <summary>True for a kernel built with CONFIG_HIGHMEM64G (PAE page tables); false for CONFIG_HIGHMEM4G.</summary>
+    public bool Pae { get; init; }
+
+    /// <summary>Number of CPUs, 1 to NR_CPUS (32). Default 1.</summary>
+    public int Cpus { get; init; } = 1;
+
+    /// <summary>Whether the CPU offers 4 MiB pages (a Pentium III does). Turning it off makes pagetable_init build 4 KiB page tables for the direct map.</summary>
+    public bool Pse { get; init; } = true;
+
+    /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
+    public void Validate()
+    {
+        if (RamBytes < MinRam || RamBytes > MaxRam)
+            throw new ArgumentException($"RAM must be between 4 MiB and 4 GiB, not {RamBytes} bytes", nameof(RamBytes));
+        if (RamBytes % 4096 != 0)
+            throw new ArgumentException($"RAM must be a whole number of 4 KiB pages, not {RamBytes} bytes", nameof(RamBytes));
+        if (Cpus < 1 || Cpus > I386.NrCpus)
+            throw new ArgumentException($"a machine has 1 to {I386.NrCpus} CPUs, not {Cpus}", nameof(Cpus));
+    }
+
+    /// <summary>Parses a size such as <c>64M</c>, <c>1G</c>, <c>4096K</c> or a plain byte count.</summary>
+    /// <param name="text">The size.</param>
+    public static ulong ParseSize(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        string t = text.Trim().ToUpperInvariant();
+        if (t.EndsWith("IB", StringComparison.Ordinal))
+            t = t[..^2];
+        else if (t.EndsWith('B'))
+            t = t[..^1];
+        ulong mult = 1;
+        switch (t[^1])
+        {
+            case 'K': mult = 1UL << 10; t = t[..^1]; break;
+            case 'M': mult = 1UL << 20; t = t[..^1]; break;
+            case 'G': mult = 1UL << 30; t = t[..^1]; break;
+        }
+        if (!ulong.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong n))
+            throw new ArgumentException($"not a size: '{text}' (try 64M, 1G)", nameof(text));
+        return checked(n * mult);
+    }
+}
