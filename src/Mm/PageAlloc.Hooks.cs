@@ -7,8 +7,9 @@ namespace LinuxVm.Mm;
 /// allocator reads and writes: the PF_* flags, and the private list of pages that reclaim frees
 /// for the task itself while PF_FREE_PAGES is set.
 /// </summary>
-/// <remarks>The task model implements this (<see cref="KernelModel.TaskStruct"/>, which carries the kernel names of
-/// these fields) and installs it through <see cref="PageAlloc.Current"/>.</remarks>
+/// <remarks>The task model (TaskStruct) implements this and installs it through
+/// <see cref="PageAlloc.Current"/>; the members carry no [Linux] tag because they are a view of
+/// fields that TaskStruct ports.</remarks>
 public interface IPageAllocTask
 {
     /// <summary>The task's PF_* flags.</summary>
@@ -24,20 +25,9 @@ public interface IPageAllocTask
     uint AllocationOrder { get; set; }
 }
 
-/// <summary>The task flags of include/linux/sched.h that the page allocator tests (the kernel names are on <see cref="KernelModel.TaskStruct"/>).</summary>
-public static class TaskFlags
-{
-    /// <summary>The task is itself freeing memory: it may use the last reserves and must not recurse into reclaim.</summary>
-    public const uint MemAlloc = KernelModel.TaskStruct.PfMemalloc;
-    /// <summary>The task was chosen by the OOM killer and may use the last reserves to die.</summary>
-    public const uint MemDie = KernelModel.TaskStruct.PfMemdie;
-    /// <summary>Pages the task frees go to its local list instead of the buddy lists.</summary>
-    public const uint FreePages = KernelModel.TaskStruct.PfFreePages;
-}
-
-// Where the allocator meets code that is ported later. Each hook is null until the subsystem
+// Where the allocator meets code that is ported elsewhere. Each hook is null until the subsystem
 // that owns the kernel function installs it; while it is null the allocator behaves as 2.4 does
-// when that code does nothing useful.
+// when that code does nothing useful. Hooks carry no [Linux] tag: the port they stand for does.
 public sealed partial class PageAlloc
 {
     /// <summary>
@@ -50,7 +40,6 @@ public sealed partial class PageAlloc
     /// mm/vmscan.c try_to_free_pages_zone(classzone, gfp_mask): reclaims pages for an allocation
     /// and returns how many it freed. Null until vmscan is ported: reclaim frees nothing.
     /// </summary>
-    [Linux("mm/vmscan.c", "try_to_free_pages_zone")]
     public Func<Zone, uint, int>? TryToFreePagesZone { get; set; }
 
     /// <summary>
@@ -63,7 +52,6 @@ public sealed partial class PageAlloc
     /// mm/swap.c lru_cache_del(page): takes a page off the LRU list it is on. Null until the LRU
     /// is ported; then no page can legitimately be on an LRU list, so freeing one is a kernel bug.
     /// </summary>
-    [Linux("mm/swap.c", "lru_cache_del")]
     public Action<Page>? LruCacheDel { get; set; }
 
     /// <summary>

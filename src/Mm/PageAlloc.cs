@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Sim;
 using static LinuxVm.Mm.Include.MmZone;
 using static LinuxVm.Mm.Include.PageConstants;
@@ -119,7 +120,7 @@ public sealed partial class PageAlloc
         // #region local
         // A task in reclaim (balance_classzone) keeps the first block it frees for itself.
         IPageAllocTask? current = CurrentTask;
-        if (current is not null && (current.Flags & TaskFlags.FreePages) != 0
+        if (current is not null && (current.Flags & TaskStruct.PfFreePages) != 0
             && current.NrLocalPages == 0)   // and not in_interrupt(): never, here
         {
             current.LocalPages.Add(page.List);
@@ -282,7 +283,7 @@ public sealed partial class PageAlloc
         if (current is not null)
         {
             current.AllocationOrder = (uint)order;
-            current.Flags |= TaskFlags.MemAlloc | TaskFlags.FreePages;
+            current.Flags |= TaskStruct.PfMemalloc | TaskStruct.PfFreePages;
         }
 
         // Port note: until mm/vmscan.c installs try_to_free_pages_zone, reclaim frees nothing.
@@ -290,7 +291,7 @@ public sealed partial class PageAlloc
 
         if (current is not null)
         {
-            current.Flags &= ~(TaskFlags.MemAlloc | TaskFlags.FreePages);
+            current.Flags &= ~(TaskStruct.PfMemalloc | TaskStruct.PfFreePages);
             if (current.NrLocalPages != 0)
                 page = TakeLocalPages(current, classzone, order, freedHere);
         }
@@ -423,7 +424,7 @@ public sealed partial class PageAlloc
             // #region memalloc
             // A task that is itself freeing memory (or dying) may take the very last pages.
             IPageAllocTask? current = CurrentTask;
-            if (current is not null && (current.Flags & (TaskFlags.MemAlloc | TaskFlags.MemDie)) != 0)
+            if (current is not null && (current.Flags & (TaskStruct.PfMemalloc | TaskStruct.PfMemdie)) != 0)
             {
                 for (int i = 0; zones[i] is Zone z; i++)
                 {

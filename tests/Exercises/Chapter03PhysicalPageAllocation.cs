@@ -1,5 +1,6 @@
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Tests.Machines;
 
 namespace LinuxVm.Exercises;
@@ -149,7 +150,7 @@ public class Chapter03PhysicalPageAllocation
     public void PfMemalloc_TakesTheLastPage()
     {
         Kernel k = FlatPc.Boot(64).Kernel;
-        var task = new Task { Flags = TaskFlags.MemAlloc };
+        var task = new Task { Flags = TaskStruct.PfMemalloc };
         k.PageAlloc.Current = () => task;
         while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
         Assert.Equal(0u, k.PageAlloc.NrFreePages());

@@ -25,7 +25,6 @@ public sealed class ProcMisc
     public Action<SysInfo>? SiMeminfo { get; set; }
 
     /// <summary>mm/swapfile.c si_swapinfo: fills totalswap and freeswap. Null until swap is ported (both stay 0).</summary>
-    [Linux("mm/swapfile.c", "si_swapinfo")]
     public Action<SysInfo>? SiSwapinfo { get; set; }
 
     /// <summary>
