@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using LinuxVm.Arch.X86;
+using LinuxVm.Mm;
+using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Sim;
+
+namespace LinuxVm.Figures;
+
+/// <summary>Figures for chapter 1 (out of memory management), made by running mm/oom_kill.c.</summary>
+public static class OomFigures
+{
+    private sealed record Row(string Comm, uint Uid, uint Pages, int CpuSeconds, int UpSeconds, int Nice, bool Rawio);
+
+    // Eight hours after boot on a small workstation.
+    private const uint Now = 8 * 3600 * Sched.Hz;
+
+    private static readonly Row[] Workstation =
+    [
+        new("init", 0, 300, 5, 8 * 3600, 0, false),
+        new("X", 0, 12000, 600, 8 * 3600, 0, true),
+        new("postmaster", 26, 60000, 3600, 8 * 3600, 0, false),
+        new("mozilla", 1000, 30000, 60, 3600, 0, false),
+        new("make", 1000, 8000, 30, 120, 10, false),
+        new("kswapd", 0, 0, 40, 8 * 3600, 0, false),
+    ];
+
+    /// <summary>
+    /// A table of the workstation's tasks with each term of badness() and the final score, and which
+    /// task select_bad_process chooses.
+    /// </summary>
+    public static string BadnessTable()
+    {
+        var k = new Kernel(new PhysicalMemory(1024), new I386(), 1);
+        k.Jiffies = Now;
+        var tasks = new List<TaskStruct>();
+        foreach (Row r in Workstation)
+        {
+            TaskStruct p = r.Pages == 0
+                ? k.Sched.FindTaskByPid(k.Fork.DoFork(Fork.CloneVm, r.Comm))!   // a kernel thread: no mm
+                : k.Spawn(r.Comm);
+            if (p.Mm != null)
+                p.Mm.TotalVm = r.Pages;
+            p.Times.TmsUtime = r.CpuSeconds * Sched.Hz;
+            p.StartTime = Now - (uint)(r.UpSeconds * Sched.Hz);
+            p.Uid = p.Euid = p.Suid = r.Uid;
+            p.Nice = r.Nice;
+            p.CapEffective = (r.Uid == 0 ? Capability.CapInitEffSet & ~Capability.CapToMask(Capability.CapSysRawio) : 0)
+                             | (r.Rawio ? Capability.CapToMask(Capability.CapSysRawio) : 0);
+            tasks.Add(p);
+        }
+
+        var sb = new StringBuilder();
+        sb.AppendLine("| pid | comm | total_vm | cpu units | ÷ | run units | ÷ | nice ×2 | root ÷4 | rawio ÷4 | badness |");
+        sb.AppendLine("|----:|------|---------:|----------:|--:|----------:|--:|:-------:|:-------:|:--------:|--------:|");
+        foreach (TaskStruct p in tasks)
+        {
+            int cpu = (p.Times.TmsUtime + p.Times.TmsStime) >> (Sched.ShiftHz + 3);
+            int run = (int)((Now - p.StartTime) >> (Sched.ShiftHz + 10));
+            bool root = p.Uid == 0 || p.Euid == 0 || (p.CapEffective & Capability.CapToMask(Capability.CapSysAdmin)) != 0;
+            bool rawio = (p.CapEffective & Capability.CapToMask(Capability.CapSysRawio)) != 0;
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {p.Pid} | {p.Comm} | {(p.Mm == null ? "(no mm)" : p.Mm.TotalVm.ToString(CultureInfo.InvariantCulture))} | {cpu} | {OomKill.IntSqrt((uint)cpu)} | {run} | {OomKill.IntSqrt(OomKill.IntSqrt((uint)run))} | {(p.Nice > 0 ? "yes" : "")} | {(root ? "yes" : "")} | {(rawio ? "yes" : "")} | {k.OomKill.Badness(p)} |"));
+        }
+        TaskStruct? chosen = k.OomKill.SelectBadProcess();
+        sb.AppendLine();
+        sb.AppendLine(chosen == null ? "select_bad_process finds nothing to kill." : $"select_bad_process chooses pid {chosen.Pid} ({chosen.Comm}).");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The rate limiter's state after each call when reclaim fails every 100 ms from t = 10 s:
+    /// the calls that count, and the ones that kill.
+    /// </summary>
+    public static string RateLimiterTimeline()
+    {
+        var k = new Kernel(new PhysicalMemory(1024), new I386(), 1);
+        TaskStruct hog = k.Spawn("hog");
+        hog.Mm!.TotalVm = 50000;
+        hog.Uid = hog.Euid = hog.Suid = 1000;
+        hog.CapEffective = 0;
+        var sb = new StringBuilder();
+        sb.AppendLine("| call | jiffies | first | count | what happened |");
+        sb.AppendLine("|-----:|--------:|------:|------:|---------------|");
+        int call = 0;
+        for (uint t = 1000; t <= 1700; t += 10)
+        {
+            call++;
+            k.Jiffies = t;
+            int before = k.KernelLog.Count;
+            uint countBefore = k.OomKill.Count;
+            k.OomKill.OutOfMemory();
+            string what = k.KernelLog.Count > before ? "**kill**"
+                : k.OomKill.Count > countBefore ? "counted"
+                : call == 1 ? "run starts" : "";
+            if (call <= 2 || what != "" && (call <= 12 || call % 10 == 0 || what == "**kill**" || call >= 68))
+                sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {call} | {t} | {k.OomKill.First} | {k.OomKill.Count} | {what} |"));
+        }
+        return sb.ToString();
+    }
+}
