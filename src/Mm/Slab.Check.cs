@@ -1,0 +1,237 @@
+using LinuxVm.Mm.Include;
+
+namespace LinuxVm.Mm;
+
+// Not part of slab.c: a checker of the allocator's invariants for tests and figures, and small
+// read-only views of its state.
+public sealed partial class Slab
+{
+    /// <summary>Every cache: cache_cache first, then the chain from newest to oldest (the /proc/slabinfo order).</summary>
+    /// <returns>The caches.</returns>
+    public IEnumerable<KmemCache> Caches()
+    {
+        yield return CacheCache;
+        foreach (KmemCache c in CacheChain.Entries<KmemCache>())
+            yield return c;
+    }
+
+    /// <summary>Finds a cache on the chain by name.</summary>
+    /// <param name="name">The name as in /proc/slabinfo.</param>
+    /// <returns>The cache, or null.</returns>
+    public KmemCache? FindCache(string name) => Caches().FirstOrDefault(c => c.Name == name);
+
+    /// <summary>Pages held by slabs of all caches (each slab counts 2^gfporder).</summary>
+    /// <returns>Number of pages.</returns>
+    public int PagesInSlabs() =>
+        Caches().Sum(c => AllSlabs(c).Count() << (int)c.Gfporder);
+
+    /// <summary>The slabs of a cache: full, then partial, then free.</summary>
+    /// <param name="cachep">The cache.</param>
+    /// <returns>Its slabs.</returns>
+    public static IEnumerable<SlabT> AllSlabs(KmemCache cachep) =>
+        cachep.SlabsFull.Entries<SlabT>()
+            .Concat(cachep.SlabsPartial.Entries<SlabT>())
+            .Concat(cachep.SlabsFree.Entries<SlabT>());
+
+    /// <summary>Objects waiting in the per-CPU arrays of <paramref name="cachep"/>, all CPUs.</summary>
+    /// <param name="cachep">The cache.</param>
+    /// <returns>The count.</returns>
+    public static uint ObjectsInCpuCaches(KmemCache cachep) =>
+        (uint)cachep.Cpudata.Sum(cc => cc is null ? 0 : (int)cc.Avail);
+
+    /// <summary>
+    /// Checks the allocator's invariants and throws <see cref="KernelPanicException"/> (where =
+    /// "slab invariant") naming the first one broken:
+    /// <list type="bullet">
+    /// <item>the cache chain is a well-formed ring holding clock_searchp;</item>
+    /// <item>each slab's free chain visits distinct indices below num and ends in BUFCTL_END, and
+    /// inuse = num - its length;</item>
+    /// <item>each slab is on the list its inuse says (full, partial, free);</item>
+    /// <item>each slab's pages are page-aligned, marked PG_slab and map back to its cache and
+    /// slab; its colour offset is a colour the cache can produce; its descriptor is where the
+    /// cache's on/off-slab rule puts it; its objects end inside its pages;</item>
+    /// <item>each per-CPU array holds at most limit objects, each the start of an object of that
+    /// cache that is allocated from its slab, and no object is in two places;</item>
+    /// <item>no page is marked PG_slab unless a slab owns it;</item>
+    /// <item>with DEBUG: red zones read RED_MAGIC1 on free objects and RED_MAGIC2 on allocated
+    /// ones; poisoned free objects are intact; STATS num_active equals the objects in use.</item>
+    /// </list>
+    /// </summary>
+    public void CheckInvariants()
+    {
+        var inCpuArrays = new HashSet<uint>();
+        var slabPages = new HashSet<int>();
+
+        CheckChain();
+        foreach (KmemCache cachep in Caches())
+            CheckCache(cachep, inCpuArrays, slabPages);
+
+        foreach (Page page in _kernel.Memory.MemMap)
+        {
+            if (PageFlags.PageSlab(page) && !slabPages.Contains(page.MapNr))
+                Fail($"page {page.MapNr} is marked PG_slab but no slab owns it");
+        }
+    }
+
+    private static void Fail(string what) => throw new KernelPanicException(what, "slab invariant");
+
+    private void CheckChain()
+    {
+        int n = 0;
+        bool clockFound = ClockSearchp == CacheCache;
+        for (var p = CacheChain.Next; p != CacheChain; p = p.Next)
+        {
+            if (p.Next.Prev != p || p.Prev.Next != p)
+                Fail("cache chain links are inconsistent");
+            if (p.Entry<KmemCache>() == ClockSearchp)
+                clockFound = true;
+            if (++n > 100_000)
+                Fail("cache chain does not come round");
+        }
+        if (!clockFound)
+            Fail("clock_searchp is not on the cache chain");
+    }
+
+    private void CheckCache(KmemCache cachep, HashSet<uint> inCpuArrays, HashSet<int> slabPages)
+    {
+        // Index of every allocated object (not on its slab's free chain), per slab.
+        var allocated = new Dictionary<SlabT, bool[]>();
+        ulong inUse = 0;
+
+        CheckList(cachep, cachep.SlabsFull, "slabs_full", s => s.Inuse == cachep.Num);
+        CheckList(cachep, cachep.SlabsPartial, "slabs_partial", s => s.Inuse > 0 && s.Inuse < cachep.Num);
+        CheckList(cachep, cachep.SlabsFree, "slabs_free", s => s.Inuse == 0);
+
+        foreach (SlabT slabp in AllSlabs(cachep))
+        {
+            bool[] isAllocated = CheckSlab(cachep, slabp, slabPages);
+            allocated[slabp] = isAllocated;
+            inUse += slabp.Inuse;
+        }
+
+        uint redZone = Debug && (cachep.Flags & SlabFlags.RedZone) != 0 ? BytesPerWord : 0;
+        for (int cpu = 0; cpu < cachep.Cpudata.Length; cpu++)
+        {
+            CpuCache? cc = cachep.Cpudata[cpu];
+            if (cc is null)
+                continue;
+            if (cpu >= _kernel.SmpNumCpus)
+                Fail($"{cachep.Name}: per-CPU array for offline CPU {cpu}");
+            if (cc.Avail > cc.Limit)
+                Fail($"{cachep.Name}: cpu {cpu} avail {cc.Avail} > limit {cc.Limit}");
+            for (uint k = 0; k < cc.Avail; k++)
+            {
+                uint objp = cc.Entry[k];
+                if (!inCpuArrays.Add(objp))
+                    Fail($"{cachep.Name}: object {objp:x8} is in a per-CPU array twice");
+                Page page = ObjectPage(objp, "slab invariant");
+                SlabT? slabp = GetPageSlab(page);
+                if (GetPageCache(page) != cachep || slabp is null || !allocated.TryGetValue(slabp, out bool[]? isAllocated))
+                    Fail($"{cachep.Name}: per-CPU object {objp:x8} is not in one of this cache's slabs");
+                else
+                {
+                    uint off = objp - redZone - slabp.SMem;
+                    if (off % cachep.Objsize != 0 || off / cachep.Objsize >= cachep.Num)
+                        Fail($"{cachep.Name}: per-CPU object {objp:x8} is not the start of an object");
+                    if (!isAllocated[off / cachep.Objsize])
+                        Fail($"{cachep.Name}: per-CPU object {objp:x8} is also on its slab's free chain");
+                }
+            }
+        }
+
+        if (Stats && cachep.NumActive != inUse)
+            Fail($"{cachep.Name}: num_active {cachep.NumActive} != objects in use {inUse}");
+    }
+
+    private static void CheckList(KmemCache cachep, ListHead head, string name, Func<SlabT, bool> belongs)
+    {
+        int n = 0;
+        for (var p = head.Next; p != head; p = p.Next)
+        {
+            if (p.Next.Prev != p || p.Prev.Next != p)
+                Fail($"{cachep.Name}: {name} links are inconsistent");
+            SlabT slabp = p.Entry<SlabT>();
+            if (!belongs(slabp))
+                Fail($"{cachep.Name}: slab with inuse {slabp.Inuse} of {cachep.Num} is on {name}");
+            if (++n > 10_000_000)
+                Fail($"{cachep.Name}: {name} does not come round");
+        }
+    }
+
+    // Checks one slab and returns, per object index, whether it is allocated.
+    private bool[] CheckSlab(KmemCache cachep, SlabT slabp, HashSet<int> slabPages)
+    {
+        string who = $"{cachep.Name}: slab {slabp.SMem - slabp.Colouroff:x8}";
+        var isAllocated = new bool[cachep.Num];
+        Array.Fill(isAllocated, true);
+
+        // The free chain: distinct indices below num, ending in BUFCTL_END.
+        uint free = 0;
+        for (uint i = slabp.Free; i != BufctlEnd; i = slabp.Bufctl[i])
+        {
+            if (i >= cachep.Num)
+                Fail($"{who}: free chain holds index {i} >= num {cachep.Num}");
+            if (!isAllocated[i])
+                Fail($"{who}: free chain visits object {i} twice (a cycle)");
+            isAllocated[i] = false;
+            free++;
+        }
+        if (slabp.Inuse != cachep.Num - free)
+            Fail($"{who}: inuse {slabp.Inuse} but {free} of {cachep.Num} objects on the free chain");
+
+        // Placement: pages, colour, descriptor, objects.
+        uint start = slabp.SMem - slabp.Colouroff;
+        uint bytes = PageConstants.PageSize << (int)cachep.Gfporder;
+        if ((start & ~PageConstants.PageMask) != 0)
+            Fail($"{who}: slab memory is not page-aligned");
+        uint mgmt = OffSlab(cachep) ? 0 : L1CacheAlign(cachep.Num * SizeofKmemBufctlT + SizeofSlabT);
+        uint colourBytes = slabp.Colouroff - mgmt;
+        if (slabp.Colouroff < mgmt || colourBytes % cachep.ColourOff != 0 ||
+            colourBytes / cachep.ColourOff >= Math.Max(cachep.Colour, 1))
+            Fail($"{who}: colour offset {slabp.Colouroff} is not one the cache produces");
+        if (OffSlab(cachep))
+        {
+            Page descPage = ObjectPage(slabp.Address, "slab invariant");
+            if (GetPageCache(descPage) != cachep.SlabpCache)
+                Fail($"{who}: off-slab descriptor {slabp.Address:x8} is not an object of {cachep.SlabpCache?.Name}");
+        }
+        else if (slabp.Address != start + colourBytes)
+            Fail($"{who}: on-slab descriptor at {slabp.Address:x8}, expected {start + colourBytes:x8}");
+        if ((slabp.SMem & (BytesPerWord - 1)) != 0)
+            Fail($"{who}: objects are not word-aligned");
+        if ((ulong)slabp.SMem + (ulong)cachep.Num * cachep.Objsize > (ulong)start + bytes)
+            Fail($"{who}: objects run past the slab's pages");
+
+        int first = _kernel.VirtToPage(start).MapNr;
+        for (int k = 0; k < 1 << (int)cachep.Gfporder; k++)
+        {
+            Page page = _kernel.Memory.MemMap[first + k];
+            if (!PageFlags.PageSlab(page))
+                Fail($"{who}: page {page.MapNr} is not marked PG_slab");
+            if (GetPageCache(page) != cachep || GetPageSlab(page) != slabp)
+                Fail($"{who}: page {page.MapNr} does not map back to this cache and slab");
+            if (!slabPages.Add(page.MapNr))
+                Fail($"{who}: page {page.MapNr} belongs to two slabs");
+        }
+
+        if (Debug)
+            CheckDebugBytes(cachep, slabp, isAllocated, who);
+        return isAllocated;
+    }
+
+    private void CheckDebugBytes(KmemCache cachep, SlabT slabp, bool[] isAllocated, string who)
+    {
+        for (uint i = 0; i < cachep.Num; i++)
+        {
+            uint objp = slabp.SMem + i * cachep.Objsize;
+            if ((cachep.Flags & SlabFlags.RedZone) != 0)
+            {
+                uint want = isAllocated[i] ? RedMagic2 : RedMagic1;
+                if (ReadWord(objp) != want || ReadWord(objp + cachep.Objsize - BytesPerWord) != want)
+                    Fail($"{who}: object {i} red zone is not {want:x8}");
+            }
+            if (!isAllocated[i] && (cachep.Flags & SlabFlags.Poison) != 0 && KmemCheckPoisonObj(cachep, objp) != 0)
+                Fail($"{who}: free object {i} poison was overwritten");
+        }
+    }
+}
