@@ -50,30 +50,95 @@ public sealed partial class Slab
     /// <item>each slab's pages are page-aligned, marked PG_slab and map back to its cache and
     /// slab; its colour offset is a colour the cache can produce; its descriptor is where the
     /// cache's on/off-slab rule puts it; its objects end inside its pages;</item>
-    /// <item>each per-CPU array holds at most limit objects, each the start of an object of that
-    /// cache that is allocated from its slab, and no object is in two places;</item>
+    /// <item>each per-CPU array holds at most limit objects, and every object that the allocator
+    /// itself holds (per-CPU array entries, cache descriptors in cache_cache, kmalloc'ed
+    /// per-CPU arrays, off-slab slab descriptors) is the start of an allocated object of the
+    /// right cache, and no object is held twice;</item>
     /// <item>no page is marked PG_slab unless a slab owns it;</item>
     /// <item>with DEBUG: red zones read RED_MAGIC1 on free objects and RED_MAGIC2 on allocated
     /// ones; poisoned free objects are intact; STATS num_active equals the objects in use.</item>
     /// </list>
     /// </summary>
-    public void CheckInvariants()
+    /// <param name="handedOut">
+    /// When given, every object the callers hold (kmem_cache_alloc and kmalloc results not yet
+    /// freed). They must be allocated, distinct, and distinct from the allocator's own objects,
+    /// and together with those they must account for every allocated object: nothing leaks.
+    /// </param>
+    public void CheckInvariants(IEnumerable<uint>? handedOut = null)
     {
-        var inCpuArrays = new HashSet<uint>();
+        var allocated = new Dictionary<SlabT, bool[]>();
         var slabPages = new HashSet<int>();
+        ulong totalInUse = 0;
 
         CheckChain();
         foreach (KmemCache cachep in Caches())
-            CheckCache(cachep, inCpuArrays, slabPages);
+            totalInUse += CheckCache(cachep, allocated, slabPages);
 
         foreach (Page page in _kernel.Memory.MemMap)
         {
             if (PageFlags.PageSlab(page) && !slabPages.Contains(page.MapNr))
                 Fail($"page {page.MapNr} is marked PG_slab but no slab owns it");
         }
+
+        // Every object someone holds, and who holds it.
+        var claims = new Dictionary<uint, string>();
+        foreach (KmemCache cachep in Caches())
+        {
+            if (cachep != CacheCache)
+                Claim(claims, allocated, cachep.Address, CacheCache, $"descriptor of {cachep.Name}");
+            for (int cpu = 0; cpu < cachep.Cpudata.Length; cpu++)
+            {
+                CpuCache? cc = cachep.Cpudata[cpu];
+                if (cc is null)
+                    continue;
+                if (cpu >= _kernel.SmpNumCpus)
+                    Fail($"{cachep.Name}: per-CPU array for offline CPU {cpu}");
+                if (cc.Avail > cc.Limit)
+                    Fail($"{cachep.Name}: cpu {cpu} avail {cc.Avail} > limit {cc.Limit}");
+                Claim(claims, allocated, cc.Address, null, $"cpu {cpu} array of {cachep.Name}");
+                for (uint i = 0; i < cc.Avail; i++)
+                    Claim(claims, allocated, cc.Entry[i], cachep, $"cpu {cpu} array of {cachep.Name}, entry {i}");
+            }
+            if (OffSlab(cachep))
+            {
+                foreach (SlabT slabp in AllSlabs(cachep))
+                    Claim(claims, allocated, slabp.Address, cachep.SlabpCache, $"off-slab descriptor of a {cachep.Name} slab");
+            }
+        }
+        if (handedOut is not null)
+        {
+            foreach (uint objp in handedOut)
+                Claim(claims, allocated, objp, null, "a caller");
+            if ((ulong)claims.Count != totalInUse)
+                Fail($"{totalInUse} objects are allocated but only {claims.Count} are accounted for (leak)");
+        }
     }
 
     private static void Fail(string what) => throw new KernelPanicException(what, "slab invariant");
+
+    // Records that "who" holds objp: it must be the start of an allocated object (of cache
+    // "expected" if given) and nobody else may hold it.
+    private void Claim(Dictionary<uint, string> claims, Dictionary<SlabT, bool[]> allocated, uint objp, KmemCache? expected, string who)
+    {
+        if (!claims.TryAdd(objp, who))
+            Fail($"object {objp:x8} is held twice: by {claims[objp]} and by {who}");
+        Page page = ObjectPage(objp, "slab invariant");
+        KmemCache? cachep = GetPageCache(page);
+        SlabT? slabp = GetPageSlab(page);
+        if (cachep is null || slabp is null || !allocated.TryGetValue(slabp, out bool[]? isAllocated))
+        {
+            Fail($"object {objp:x8} held by {who} is not in a slab");
+            return;
+        }
+        if (expected is not null && cachep != expected)
+            Fail($"object {objp:x8} held by {who} belongs to {cachep.Name}, not {expected.Name}");
+        uint redZone = Debug && (cachep.Flags & SlabFlags.RedZone) != 0 ? BytesPerWord : 0;
+        uint off = objp - redZone - slabp.SMem;
+        if (off % cachep.Objsize != 0 || off / cachep.Objsize >= cachep.Num)
+            Fail($"object {objp:x8} held by {who} is not the start of an object of {cachep.Name}");
+        else if (!isAllocated[off / cachep.Objsize])
+            Fail($"object {objp:x8} held by {who} is on its slab's free chain");
+    }
 
     private void CheckChain()
     {
@@ -92,10 +157,9 @@ public sealed partial class Slab
             Fail("clock_searchp is not on the cache chain");
     }
 
-    private void CheckCache(KmemCache cachep, HashSet<uint> inCpuArrays, HashSet<int> slabPages)
+    // Checks a cache's lists and slabs; returns its objects in use.
+    private ulong CheckCache(KmemCache cachep, Dictionary<SlabT, bool[]> allocated, HashSet<int> slabPages)
     {
-        // Index of every allocated object (not on its slab's free chain), per slab.
-        var allocated = new Dictionary<SlabT, bool[]>();
         ulong inUse = 0;
 
         CheckList(cachep, cachep.SlabsFull, "slabs_full", s => s.Inuse == cachep.Num);
@@ -104,43 +168,13 @@ public sealed partial class Slab
 
         foreach (SlabT slabp in AllSlabs(cachep))
         {
-            bool[] isAllocated = CheckSlab(cachep, slabp, slabPages);
-            allocated[slabp] = isAllocated;
+            allocated[slabp] = CheckSlab(cachep, slabp, slabPages);
             inUse += slabp.Inuse;
-        }
-
-        uint redZone = Debug && (cachep.Flags & SlabFlags.RedZone) != 0 ? BytesPerWord : 0;
-        for (int cpu = 0; cpu < cachep.Cpudata.Length; cpu++)
-        {
-            CpuCache? cc = cachep.Cpudata[cpu];
-            if (cc is null)
-                continue;
-            if (cpu >= _kernel.SmpNumCpus)
-                Fail($"{cachep.Name}: per-CPU array for offline CPU {cpu}");
-            if (cc.Avail > cc.Limit)
-                Fail($"{cachep.Name}: cpu {cpu} avail {cc.Avail} > limit {cc.Limit}");
-            for (uint k = 0; k < cc.Avail; k++)
-            {
-                uint objp = cc.Entry[k];
-                if (!inCpuArrays.Add(objp))
-                    Fail($"{cachep.Name}: object {objp:x8} is in a per-CPU array twice");
-                Page page = ObjectPage(objp, "slab invariant");
-                SlabT? slabp = GetPageSlab(page);
-                if (GetPageCache(page) != cachep || slabp is null || !allocated.TryGetValue(slabp, out bool[]? isAllocated))
-                    Fail($"{cachep.Name}: per-CPU object {objp:x8} is not in one of this cache's slabs");
-                else
-                {
-                    uint off = objp - redZone - slabp.SMem;
-                    if (off % cachep.Objsize != 0 || off / cachep.Objsize >= cachep.Num)
-                        Fail($"{cachep.Name}: per-CPU object {objp:x8} is not the start of an object");
-                    if (!isAllocated[off / cachep.Objsize])
-                        Fail($"{cachep.Name}: per-CPU object {objp:x8} is also on its slab's free chain");
-                }
-            }
         }
 
         if (Stats && cachep.NumActive != inUse)
             Fail($"{cachep.Name}: num_active {cachep.NumActive} != objects in use {inUse}");
+        return inUse;
     }
 
     private static void CheckList(KmemCache cachep, ListHead head, string name, Func<SlabT, bool> belongs)

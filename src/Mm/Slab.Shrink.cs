@@ -91,7 +91,7 @@ public sealed partial class Slab
     /// left or the cache starts growing; returns how many slabs went.
     /// </summary>
     [Linux("mm/slab.c", "__kmem_cache_shrink_locked")]
-    private int KmemCacheShrinkLocked(KmemCache cachep)
+    internal int KmemCacheShrinkLocked(KmemCache cachep)
     {
         int ret = 0;
 

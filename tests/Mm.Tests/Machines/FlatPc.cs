@@ -38,12 +38,14 @@ public sealed class FlatPc
     /// <summary>Boots a PC with <paramref name="megabytes"/> MiB of RAM through the i386 sequence.</summary>
     /// <param name="megabytes">Installed RAM.</param>
     /// <param name="kernelEnd">Physical end of the kernel image.</param>
-    public static FlatPc Boot(uint megabytes, uint kernelEnd = DefaultKernelEnd)
+    /// <param name="cpus">CPUs online (smp_num_cpus).</param>
+    /// <param name="beforeFreeAll">Runs after free_area_init and before free_all_bootmem (boot-time allocations).</param>
+    public static FlatPc Boot(uint megabytes, uint kernelEnd = DefaultKernelEnd, int cpus = 1, Action<Kernel>? beforeFreeAll = null)
     {
         uint maxPfn = (megabytes << 20) >> PageShift;
         uint maxLow = Math.Min(maxPfn, MaxMemPfn);
         uint dma = Math.Min(maxLow, MaxDmaPfn);
-        return Boot(maxPfn, [dma, maxLow - dma, maxPfn - maxLow], kernelEnd, beforeFreeAll: null);
+        return Boot(maxPfn, [dma, maxLow - dma, maxPfn - maxLow], kernelEnd, beforeFreeAll, cpus);
     }
 
     /// <summary>
@@ -54,12 +56,13 @@ public sealed class FlatPc
     /// <param name="zones">Pages per zone; they must add up to <paramref name="maxPfn"/>.</param>
     /// <param name="kernelEnd">Physical end of the kernel image.</param>
     /// <param name="beforeFreeAll">Runs after free_area_init and before free_all_bootmem (boot-time allocations).</param>
-    public static FlatPc Boot(uint maxPfn, uint[] zones, uint kernelEnd = DefaultKernelEnd, Action<Kernel>? beforeFreeAll = null)
+    /// <param name="cpus">CPUs online (smp_num_cpus).</param>
+    public static FlatPc Boot(uint maxPfn, uint[] zones, uint kernelEnd = DefaultKernelEnd, Action<Kernel>? beforeFreeAll = null, int cpus = 1)
     {
         if (zones.Length != 3 || zones[0] + zones[1] + zones[2] != maxPfn)
             throw new ArgumentException("zones must be 3 sizes adding up to maxPfn", nameof(zones));
         uint maxLow = zones[0] + zones[1];
-        FlatPc pc = SetupMemory(maxPfn, maxLow, kernelEnd);
+        FlatPc pc = SetupMemory(maxPfn, maxLow, kernelEnd, cpus);
         Kernel k = pc.Kernel;
 
         // paging_init -> zone_sizes_init
@@ -107,9 +110,9 @@ public sealed class FlatPc
     }
 
     // arch/i386/kernel/setup.c setup_memory: bootmem over low memory, RAM freed, kernel reserved.
-    private static FlatPc SetupMemory(uint maxPfn, uint maxLow, uint kernelEnd)
+    private static FlatPc SetupMemory(uint maxPfn, uint maxLow, uint kernelEnd, int cpus = 1)
     {
-        var k = new Kernel(new PhysicalMemory(maxPfn), new I386(), 1);
+        var k = new Kernel(new PhysicalMemory(maxPfn), new I386(), cpus);
         var pc = new FlatPc(k);
         uint startPfn = (kernelEnd + PageSize - 1) >> PageShift;     // PFN_UP(__pa(&_end))
         k.Bootmem.MaxPfn = maxPfn;
