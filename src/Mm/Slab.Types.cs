@@ -15,7 +15,7 @@ namespace LinuxVm.Mm;
 /// gives that object back. The fields keep the kernel's names and meaning; the order of the
 /// three groups (per alloc/free, per slab, per cache) follows the C struct.
 /// </remarks>
-[Linux("mm/slab.c", "kmem_cache_t")]
+[Linux("include/linux/slab.h", "kmem_cache_t")]
 [Linux("mm/slab.c", "struct kmem_cache_s")]
 public sealed class KmemCache
 {
