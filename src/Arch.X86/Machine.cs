@@ -93,11 +93,14 @@ public sealed class Machine
         Arch.Setup.SetupArch(BiosMap);
         k.Printk("Kernel command line: ro root=/dev/hda1");
 
-        // ===== SLAB: kmem_cache_init() goes here (start_kernel calls it before mem_init). =====
+        // The slab allocator: cache_cache is sized now, the general caches once mem_init has
+        // handed the free pages to the buddy allocator.
+        k.Slab.ConfigDebugSlab = Config.DebugSlab;
+        k.Slab.KmemCacheInit();
 
         Arch.Init.MemInit();
 
-        // ===== SLAB: kmem_cache_sizes_init() goes here (right after mem_init). =====
+        k.Slab.KmemCacheSizesInit();
 
         Arch.Init.PgtableCacheInit();
 
@@ -106,6 +109,10 @@ public sealed class Machine
 
         // smp_init: start the other processors; the last step drops the boot identity mapping.
         Arch.Smpboot.SmpBootCpus();
+
+        // do_basic_setup runs the initcalls; kmem_cpucache_init gives every cache its per-CPU
+        // arrays now that kmalloc works and all CPUs are up.
+        k.Slab.KmemCpucacheInit();
 
         // The init thread's last act before exec'ing /sbin/init.
         Arch.Init.FreeInitmem();

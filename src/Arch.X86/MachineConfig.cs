@@ -21,6 +21,9 @@ public sealed record MachineConfig
     /// <summary>Whether the CPU offers 4 MiB pages (a Pentium III does). Turning it off makes pagetable_init build 4 KiB page tables for the direct map.</summary>
     public bool Pse { get; init; } = true;
 
+    /// <summary>A kernel built with CONFIG_DEBUG_SLAB: red zones, poisoning and extra checks in the slab allocator, and slab statistics.</summary>
+    public bool DebugSlab { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
     public void Validate()
     {

@@ -378,3 +378,32 @@ public class SlabTests
         Assert.Equal(60u, k.Slab.KmemCacheSize(c));
     }
 }
+
+public class SlabBootTests
+{
+    [Fact]
+    public void MachineBoot_BringsUpTheSlabAllocator_WithPerCpuArraysOnEveryCpu()
+    {
+        var m = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { RamBytes = 64UL << 20, Cpus = 2 });
+        Kernel k = m.Kernel;
+        Assert.True(k.Slab.GCpucacheUp);
+        Assert.Equal(2, k.Slab.SlabBreakGfpOrder);          // more than 32 MiB
+        var c = k.Slab.FindCache("size-64")!;
+        Assert.NotNull(c.Cpudata[0]);
+        Assert.NotNull(c.Cpudata[1]);
+        Assert.Null(c.Cpudata[2]);
+        k.Slab.CheckInvariants();
+        uint o = k.Slab.Kmalloc(100, Gfp.Kernel);
+        k.Slab.Kfree(o);
+        Assert.StartsWith("slabinfo - version: 1.1 (SMP)", k.Slab.ReadSlabinfo());
+    }
+
+    [Fact]
+    public void MachineBoot_WithDebugSlab_RedZonesTheGeneralCaches()
+    {
+        var m = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { DebugSlab = true });
+        Kernel k = m.Kernel;
+        Assert.Equal(40u, k.Slab.FindCache("size-32")!.Objsize);   // 32 + two red-zone words
+        k.Slab.CheckInvariants();
+    }
+}
