@@ -26,7 +26,7 @@ public sealed class Exec
         MmStruct? oldMm = current.Mm;
         if (oldMm != null && oldMm.MmUsers == 1)
         {
-            // Port note: exit_mmap (mm/mmap.c) is not yet ported; the old mappings stay until it is.
+            _kernel.Mmap.ExitMmap(oldMm);
             return 0;
         }
 
@@ -44,7 +44,7 @@ public sealed class Exec
         current.Mm = mm;
         current.ActiveMm = mm;
         current.AllocLock.Unlock();
-        // Port note: activate_mm (loading the new page directory) belongs to the architecture side.
+        _kernel.Sched.SwitchMm?.Invoke(activeMm, mm, current, _kernel.CurrentCpu); // activate_mm
         if (oldMm != null)
         {
             KernelPanicException.BugOn(activeMm != oldMm, "active_mm != old_mm", "exec_mmap");

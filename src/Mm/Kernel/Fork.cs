@@ -110,9 +110,14 @@ public sealed class Fork
         mm.MmUsers = 1;
         mm.MmCount = 1;
         mm.DefFlags = 0;
-        // Port note: pgd_alloc belongs to the page-table side (include/asm-i386/pgalloc.h). Until
-        // the architecture provides it, a new address space has no page directory (pgd = 0).
-        return mm;
+        // Port note: a kernel whose page allocator was never given memory (the task-model tests
+        // build such kernels) has no page to hold a page directory; its address spaces keep pgd = 0.
+        if (_kernel.PageAlloc.PgdatList == null)
+            return mm;
+        mm.Pgd = _kernel.Arch.PgdAlloc(mm);
+        if (mm.Pgd != 0)
+            return mm;
+        return null; // free_mm: the descriptor is simply dropped
     }
 
     /// <summary>A new, empty address space with one user, or null when memory is short.</summary>
@@ -126,8 +131,9 @@ public sealed class Fork
     public void MmdropCore(MmStruct mm)
     {
         KernelPanicException.BugOn(mm == _kernel.InitMm, "mm == &init_mm", "__mmdrop");
-        // Port note: pgd_free and the return of the descriptor to its slab cache wait for the page-table
-        // and slab ports; the descriptor itself is simply dropped.
+        if (mm.Pgd != 0)
+            _kernel.Arch.PgdFree(mm.Pgd);
+        // Port note: the descriptor's return to its slab cache waits for the slab port; it is simply dropped.
         mm.Pgd = 0;
     }
 
@@ -152,8 +158,7 @@ public sealed class Fork
             mm.Mmlist.Del();
             MmlistNr--;
             MmlistLock.Unlock();
-            // Port note: exit_mmap (mm/mmap.c) is not yet ported; until it is, the address space's
-            // mappings and pages are not torn down here.
+            _kernel.Mmap.ExitMmap(mm);
             Mmdrop(mm);
         }
     }
@@ -225,8 +230,47 @@ public sealed class Fork
         MmlistNr++;
         MmlistLock.Unlock();
 
-        // Port note: the VMA copy loop (and copy_page_range for each VMA) arrives with the ports of
-        // mm/mmap.c and mm/memory.c; until then an address space has no VMAs to copy.
+        MmStruct oldmm = _kernel.Sched.Current.Mm!;
+        _kernel.Arch.FlushCacheMm(oldmm);
+        mm.Mmap = null;
+        mm.MmapCache = null;
+        mm.MapCount = 0;
+        VmAreaStruct? last = null;
+        for (VmAreaStruct? mpnt = oldmm.Mmap; mpnt != null; mpnt = mpnt.VmNext)
+        {
+            if ((mpnt.VmFlags & VmFlags.DontCopy) != 0)
+                continue;
+            // Port note: the kernel takes the copy from vm_area_cachep; here it is an ordinary
+            // object. File mappings (get_file, the i_mmap share list) arrive with the page cache.
+            var tmp = new VmAreaStruct
+            {
+                VmMm = mm, VmStart = mpnt.VmStart, VmEnd = mpnt.VmEnd, VmPageProt = mpnt.VmPageProt,
+                VmFlags = mpnt.VmFlags & ~VmFlags.Locked, VmOps = mpnt.VmOps, VmPgoff = mpnt.VmPgoff,
+                VmFile = mpnt.VmFile, VmPrivateData = mpnt.VmPrivateData,
+            };
+
+            // Linked in before its ptes are copied, so that swapoff can find the swap entries.
+            mm.PageTableLock.Lock();
+            if (last == null)
+                mm.Mmap = tmp;
+            else
+                last.VmNext = tmp;
+            last = tmp;
+            mm.MapCount++;
+            int retval = _kernel.Memory.CopyPageRange(mm, oldmm, tmp);
+            mm.PageTableLock.Unlock();
+
+            tmp.VmOps?.Open?.Invoke(tmp);
+
+            if (retval != 0)
+            {
+                // fail_nomem: what was copied is torn down by the caller's mmput.
+                _kernel.Arch.FlushTlbMm(oldmm);
+                return retval;
+            }
+        }
+        _kernel.Mmap.BuildMmapRb(mm);
+        _kernel.Arch.FlushTlbMm(oldmm);
         return 0;
     }
 

@@ -200,6 +200,13 @@ public sealed class Sched
         return result;
     }
 
+    /// <summary>
+    /// The architecture's <c>switch_mm(prev, next, tsk, cpu)</c> (include/asm-i386/mmu_context.h):
+    /// loads <c>next</c>'s page directory on the CPU when the address space changes. Installed by the
+    /// architecture's fault and MMU-context code; null before, when no CPU translates user addresses.
+    /// </summary>
+    public Action<MmStruct, MmStruct, TaskStruct, int>? SwitchMm { get; set; }
+
     /// <summary>Every task but init_task, in list order (oldest first).</summary>
     [Linux("include/linux/sched.h", "for_each_task")]
     public IEnumerable<TaskStruct> ForEachTask()
@@ -408,8 +415,7 @@ public sealed class Sched
         else
         {
             KernelPanicException.BugOn(next.ActiveMm != mm, "next->active_mm != mm", "schedule");
-            // Port note: switch_mm (loading cr3 and flushing the TLB) belongs to the architecture
-            // side; the MMU model reads the running task's pgd when it translates.
+            SwitchMm?.Invoke(oldmm, mm, next, _kernel.CurrentCpu);
         }
         if (prev.Mm == null)
         {

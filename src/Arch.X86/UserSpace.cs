@@ -1,0 +1,162 @@
+using LinuxVm.Mm;
+using LinuxVm.Mm.KernelModel;
+
+namespace LinuxVm.Arch.X86;
+
+/// <summary>
+/// A process running in user mode: the loads and stores its instructions make, at its virtual
+/// addresses, through the MMU of the CPU it runs on with its page directory loaded. Every access
+/// can fault, and the fault goes through do_page_fault as on the real machine: demand paging,
+/// copy-on-write, stack growth, or a SIGSEGV that ends the process and nothing else.
+/// </summary>
+/// <remarks>
+/// Not a kernel file: the simulation's stand-in for user code. The methods without a task act for
+/// the task current on the executing CPU (inside <see cref="Sched.RunAs"/>); those with a task run
+/// as it. Each returns false when the access did not complete: the task took a signal it could
+/// not survive (it is a zombie now) or whose handler did not fix the access.
+/// </remarks>
+public sealed class UserSpace
+{
+    private readonly I386 _arch;
+    private readonly Kernel _kernel;
+    private readonly Mmu _mmu;
+    private readonly Fault _fault;
+
+    /// <summary>Creates the user-mode side of <paramref name="arch"/>, installing the fault handler.</summary>
+    /// <param name="arch">The architecture.</param>
+    public UserSpace(I386 arch)
+    {
+        _arch = arch;
+        _kernel = arch.Kernel;
+        _mmu = arch.Mmu;
+        _fault = arch.Fault;
+    }
+
+    // Enters user mode on this CPU as `current`: the fault handler will see its user registers,
+    // and its page directory must be the one in cr3 (schedule's switch_mm put it there; a task
+    // switched to before the handler was installed gets it now).
+    private Cpu Enter(out TaskStruct task)
+    {
+        task = _kernel.Current;
+        Cpu cpu = _arch.CurrentCpuData;
+        var mm = task.Mm ?? throw new InvalidOperationException($"task {task} has no user address space");
+        if (cpu.Cr3 != _kernel.Pa(mm.Pgd))
+            _arch.SwitchMm(_kernel.InitMm, mm, task, cpu.Id);
+        _fault.SetRegs(cpu.Id, _arch.Thread(task).Regs);
+        return cpu;
+    }
+
+    private void Leave(Cpu cpu) => _fault.SetRegs(cpu.Id, null);
+
+    /// <summary>The current task loads bytes from its address <paramref name="vaddr"/>.</summary>
+    /// <param name="vaddr">User address.</param>
+    /// <param name="destination">Where the bytes go.</param>
+    public bool Read(uint vaddr, Span<byte> destination)
+    {
+        Cpu cpu = Enter(out _);
+        try
+        {
+            _mmu.Read(cpu, vaddr, destination, user: true);
+            return true;
+        }
+        catch (PageFaultException)
+        {
+            return false;
+        }
+        finally
+        {
+            Leave(cpu);
+        }
+    }
+
+    /// <summary>The current task stores bytes at its address <paramref name="vaddr"/>.</summary>
+    /// <param name="vaddr">User address.</param>
+    /// <param name="source">The bytes.</param>
+    public bool Write(uint vaddr, ReadOnlySpan<byte> source)
+    {
+        Cpu cpu = Enter(out _);
+        try
+        {
+            _mmu.Write(cpu, vaddr, source, user: true);
+            return true;
+        }
+        catch (PageFaultException)
+        {
+            return false;
+        }
+        finally
+        {
+            Leave(cpu);
+        }
+    }
+
+    /// <summary>The current task loads an aligned 32-bit word.</summary>
+    /// <param name="vaddr">User address, 4-byte aligned.</param>
+    /// <param name="value">The word (0 when the load failed).</param>
+    public bool ReadU32(uint vaddr, out uint value)
+    {
+        Cpu cpu = Enter(out _);
+        try
+        {
+            value = _mmu.ReadU32(cpu, vaddr, user: true);
+            return true;
+        }
+        catch (PageFaultException)
+        {
+            value = 0;
+            return false;
+        }
+        finally
+        {
+            Leave(cpu);
+        }
+    }
+
+    /// <summary>The current task stores an aligned 32-bit word.</summary>
+    /// <param name="vaddr">User address, 4-byte aligned.</param>
+    /// <param name="value">The word.</param>
+    public bool WriteU32(uint vaddr, uint value)
+    {
+        Cpu cpu = Enter(out _);
+        try
+        {
+            _mmu.WriteU32(cpu, vaddr, value, user: true);
+            return true;
+        }
+        catch (PageFaultException)
+        {
+            return false;
+        }
+        finally
+        {
+            Leave(cpu);
+        }
+    }
+
+    /// <summary><paramref name="task"/> loads bytes from its address <paramref name="vaddr"/>.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="vaddr">User address.</param>
+    /// <param name="destination">Where the bytes go.</param>
+    public bool Read(TaskStruct task, uint vaddr, byte[] destination) =>
+        _kernel.Sched.RunAsResult(task, () => Read(vaddr, destination));
+
+    /// <summary><paramref name="task"/> stores bytes at its address <paramref name="vaddr"/>.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="vaddr">User address.</param>
+    /// <param name="source">The bytes.</param>
+    public bool Write(TaskStruct task, uint vaddr, byte[] source) =>
+        _kernel.Sched.RunAsResult(task, () => Write(vaddr, source));
+
+    /// <summary><paramref name="task"/> loads an aligned 32-bit word; null when the load failed.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="vaddr">User address.</param>
+    public uint? ReadU32(TaskStruct task, uint vaddr) =>
+        _kernel.Sched.RunAsResult(task, () => ReadU32(vaddr, out uint v) ? v : (uint?)null);
+
+    /// <summary><paramref name="task"/> stores an aligned 32-bit word.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="vaddr">User address.</param>
+    /// <param name="value">The word.</param>
+    public bool WriteU32(TaskStruct task, uint vaddr, uint value) =>
+        _kernel.Sched.RunAsResult(task, () => WriteU32(vaddr, value));
+}

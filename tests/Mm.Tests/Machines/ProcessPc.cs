@@ -1,0 +1,126 @@
+using LinuxVm.Arch.X86;
+using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
+
+namespace LinuxVm.Mm.Tests.Machines;
+
+/// <summary>
+/// A PC booted by <see cref="Machine.Boot"/> that runs processes, with init started. Helpers lay
+/// out anonymous memory in a process the way mmap would.
+/// </summary>
+/// <remarks>The mapping helper uses the mm/mmap.c shim until the mmap port lands on main.</remarks>
+public sealed class ProcessPc
+{
+    private ProcessPc(Machine machine)
+    {
+        Machine = machine;
+        Kernel = machine.Kernel;
+        Arch = machine.Arch;
+        _ = Arch.Fault;
+        BootFreePages = Kernel.PageAlloc.NrFreePages();
+        // pid 1 is init, which the kernel never lets die; test processes are its children.
+        Init = Kernel.Spawn("init");
+    }
+
+    /// <summary>init (pid 1): it has an empty address space and is the default parent.</summary>
+    public TaskStruct Init { get; }
+
+    /// <summary>Boots a PC with <paramref name="megabytes"/> MiB.</summary>
+    /// <param name="megabytes">RAM.</param>
+    /// <param name="pae">Build with PAE (3-level page tables).</param>
+    /// <param name="cpus">CPUs.</param>
+    public static ProcessPc Boot(uint megabytes = 16, bool pae = false, int cpus = 1) =>
+        new(Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, Pae = pae, Cpus = cpus }));
+
+    /// <summary>The booted machine.</summary>
+    public Machine Machine { get; }
+
+    /// <summary>The kernel.</summary>
+    public Kernel Kernel { get; }
+
+    /// <summary>The architecture.</summary>
+    public I386 Arch { get; }
+
+    /// <summary>Free pages right after boot.</summary>
+    public uint BootFreePages { get; }
+
+    /// <summary>User-mode accesses.</summary>
+    public UserSpace User => Arch.User;
+
+    /// <summary>Starts a process with an empty address space.</summary>
+    /// <param name="comm">Its name.</param>
+    /// <param name="parent">Its parent (init_task when null).</param>
+    public TaskStruct Spawn(string comm, TaskStruct? parent = null) => Kernel.Spawn(comm, parent ?? Init);
+
+    /// <summary>The current task forks; returns the child.</summary>
+    /// <param name="parent">The forking task.</param>
+    public TaskStruct Fork(TaskStruct parent)
+    {
+        int pid = Kernel.Sched.RunAsResult(parent, () => Kernel.Fork.DoFork((uint)Signal.Sigchld));
+        Assert.True(pid > 0, $"fork failed: {pid}");
+        return Kernel.Sched.FindTaskByPid(pid)!;
+    }
+
+    /// <summary>The task exits and its parent reaps it.</summary>
+    /// <param name="task">The task.</param>
+    public void Exit(TaskStruct task)
+    {
+        if (task.State != Sched.TaskZombie)
+            Kernel.Sched.RunAs(task, () => Kernel.Exit.DoExit(0));
+        Kernel.Sched.RunAs(task.PPptr, () => Kernel.Exit.SysWait4(task.Pid));
+    }
+
+    /// <summary>Adds a private anonymous region [start, start + length) to the task, as mmap(MAP_PRIVATE|MAP_ANONYMOUS) would.</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="start">Page-aligned start.</param>
+    /// <param name="length">Bytes, a multiple of the page size.</param>
+    /// <param name="writable">PROT_WRITE as well as PROT_READ.</param>
+    /// <param name="extraFlags">More VM_* flags (VM_GROWSDOWN for a stack).</param>
+    public VmAreaStruct MapAnonymous(TaskStruct task, uint start, uint length, bool writable = true, uint extraFlags = 0)
+    {
+        uint flags = VmFlags.Read | (writable ? VmFlags.Write : 0) | VmFlags.MayRead | VmFlags.MayWrite | VmFlags.MayExec | extraFlags;
+        var vma = new VmAreaStruct
+        {
+            VmStart = start,
+            VmEnd = start + length,
+            VmFlags = flags,
+            VmPageProt = Pgprot.Private((int)(flags & 7)),
+        };
+        Kernel.Mmap.InsertVmStruct(task.Mm!, vma);
+        return vma;
+    }
+
+    /// <summary>Counts the present ptes of the task's user space (what rss should be, zero page excluded).</summary>
+    /// <param name="task">The task.</param>
+    /// <param name="pageTables">Page tables found.</param>
+    public uint CountMappedPages(TaskStruct task, out int pageTables)
+    {
+        IArchitecture a = Kernel.Arch;
+        MmStruct mm = task.Mm!;
+        uint pages = 0;
+        pageTables = 0;
+        for (int i = 0; i < a.UserPtrsPerPgd; i++)
+        {
+            PgdPtr pgd = a.PgdOffset(mm, 0) + i;
+            for (int j = 0; j < a.PtrsPerPmd; j++)
+            {
+                PmdPtr pmd = a.PmdOffset(pgd, 0) + j;
+                if (a.ReadPmd(pmd).None)
+                    continue;
+                pageTables++;
+                PtePtr pte = a.PteOffset(pmd, 0);
+                for (int k = 0; k < a.PtrsPerPte; k++)
+                {
+                    Pte e = a.ReadPte(pte + k);
+                    if (e.Present && !PageFlags.PageReserved(a.PtePage(e)))
+                        pages++;
+                }
+            }
+        }
+        return pages;
+    }
+
+    /// <summary>Free pages plus the page tables cached on the quicklists (which a trim gives back).</summary>
+    public uint FreeIncludingQuicklists() => Kernel.PageAlloc.NrFreePages() + Kernel.Arch.PgtableCacheSize;
+}
