@@ -179,6 +179,7 @@ public sealed partial class I386
     public uint PkmapBase => 0xFE000000;
 
     /// <inheritdoc/>
+    [Linux("include/asm-i386/highmem.h", "LAST_PKMAP")]
     public int LastPkmap => _layout.LastPkmap;
 
     /// <summary>Mask for wrapping a pkmap slot number.</summary>

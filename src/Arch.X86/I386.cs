@@ -55,7 +55,11 @@ public sealed partial class I386 : IArchitecture
         Setup = new Setup(this);
         Init = new Init(this);
         Smpboot = new Smpboot(this);
+        Ioremap = new Ioremap(this);
     }
+
+    /// <summary>arch/i386/mm/ioremap.c: mapping device memory into the vmalloc range.</summary>
+    public Ioremap Ioremap { get; private set; } = null!;
 
     /// <summary>arch/i386/kernel/setup.c: the memory map and the start of bootmem.</summary>
     public Setup Setup { get; private set; } = null!;

@@ -3,7 +3,8 @@ using LinuxVm.Mm;
 namespace LinuxVm.Arch.X86;
 
 /// <summary>
-/// Where the pieces of the simulated kernel image (a 2.4.20 defconfig vmlinux, about 2.5 MiB)
+/// Where the pieces of the simulated kernel image (the symbols arch/i386/mm/init.c and
+/// pgtable.h declare extern; their values come from vmlinux.lds and head.S) (a 2.4.20 defconfig vmlinux, about 2.5 MiB)
 /// sit in kernel virtual memory. The linker script arch/i386/vmlinux.lds places the image at
 /// PAGE_OFFSET + 1 MiB; head.S puts its page directory and first page tables at fixed offsets.
 /// </summary>
@@ -25,25 +26,25 @@ namespace LinuxVm.Arch.X86;
 public static class KernelImage
 {
     /// <summary>Start of the kernel's code.</summary>
-    [Linux("arch/i386/vmlinux.lds", "_text")] public const uint Text = 0xC0100000;
+    [Linux("arch/i386/mm/init.c", "_text")] public const uint Text = 0xC0100000;
     /// <summary>The kernel's page directory, the pgd of init_mm.</summary>
-    [Linux("arch/i386/kernel/head.S", "swapper_pg_dir")] public const uint SwapperPgDir = 0xC0101000;
+    [Linux("include/asm-i386/pgtable.h", "swapper_pg_dir")] public const uint SwapperPgDir = 0xC0101000;
     /// <summary>head.S's page table for physical 0-4 MiB.</summary>
-    [Linux("arch/i386/kernel/head.S", "pg0")] public const uint Pg0 = 0xC0102000;
+    [Linux("include/asm-i386/pgtable.h", "pg0")] public const uint Pg0 = 0xC0102000;
     /// <summary>head.S's page table for physical 4-8 MiB.</summary>
-    [Linux("arch/i386/kernel/head.S", "pg1")] public const uint Pg1 = 0xC0103000;
+    public const uint Pg1 = 0xC0103000;
     /// <summary>The page of zeros behind ZERO_PAGE (and, with PAE, behind the unused pgd slots).</summary>
-    [Linux("arch/i386/kernel/head.S", "empty_zero_page")] public const uint EmptyZeroPage = 0xC0104000;
+    [Linux("include/asm-i386/pgtable.h", "empty_zero_page")] public const uint EmptyZeroPage = 0xC0104000;
     /// <summary>End of code.</summary>
-    [Linux("arch/i386/vmlinux.lds", "_etext")] public const uint Etext = 0xC02AC8E0;
+    [Linux("arch/i386/mm/init.c", "_etext")] public const uint Etext = 0xC02AC8E0;
     /// <summary>End of initialised data.</summary>
-    [Linux("arch/i386/vmlinux.lds", "_edata")] public const uint Edata = 0xC0347A40;
+    [Linux("arch/i386/mm/init.c", "_edata")] public const uint Edata = 0xC0347A40;
     /// <summary>Start of the init sections (after the 8 KiB init_task union).</summary>
-    [Linux("arch/i386/vmlinux.lds", "__init_begin")] public const uint InitBegin = 0xC034A000;
+    [Linux("arch/i386/mm/init.c", "__init_begin")] public const uint InitBegin = 0xC034A000;
     /// <summary>End of the init sections (page aligned).</summary>
-    [Linux("arch/i386/vmlinux.lds", "__init_end")] public const uint InitEnd = 0xC0367000;
+    [Linux("arch/i386/mm/init.c", "__init_end")] public const uint InitEnd = 0xC0367000;
     /// <summary>Start of .bss.</summary>
-    [Linux("arch/i386/vmlinux.lds", "__bss_start")] public const uint BssStart = 0xC0368000;
+    [Linux("arch/i386/mm/init.c", "__bss_start")] public const uint BssStart = 0xC0368000;
     /// <summary>End of the image: setup_memory starts bootmem's bitmap at the next page.</summary>
-    [Linux("arch/i386/vmlinux.lds", "_end")] public const uint End = 0xC038B5A4;
+    [Linux("arch/i386/mm/init.c", "_end")] public const uint End = 0xC038B5A4;
 }

@@ -43,7 +43,7 @@ public sealed class PgtableThreeLevel : PgtableLayout
     /// <inheritdoc/>
     public override uint EntryBytes => 8;
     /// <inheritdoc/>
-    [Linux("include/asm-i386/highmem.h", "LAST_PKMAP")] public override int LastPkmap => 512;
+    public override int LastPkmap => 512;
 
     /// <summary>Follows the pgd entry to its pmd page and indexes it.</summary>
     /// <param name="arch">The architecture.</param>
@@ -84,7 +84,6 @@ public sealed class PgtableThreeLevel : PgtableLayout
     /// <remarks>Port note: 2.4.20 takes the 32-byte pgd from the slab cache "pae_pgd"
     /// (kmem_cache_alloc(pae_pgd_cachep)); until the slab allocator is wired into this layout it
     /// takes a whole page from the buddy allocator, which wastes 4064 bytes but behaves the same.</remarks>
-    [Linux("include/asm-i386/pgalloc.h", "get_pgd_slow")]
     public override uint GetPgdSlow(I386 arch)
     {
         Kernel k = arch.Kernel;
@@ -114,7 +113,6 @@ public sealed class PgtableThreeLevel : PgtableLayout
     /// <summary>Frees the three user pmd pages, then the pgd.</summary>
     /// <param name="arch">The architecture.</param>
     /// <param name="pgd">Kernel virtual address of the pgd.</param>
-    [Linux("include/asm-i386/pgalloc.h", "free_pgd_slow")]
     public override void FreePgdSlow(I386 arch, uint pgd)
     {
         Kernel k = arch.Kernel;

@@ -42,7 +42,7 @@ public sealed class PgtableTwoLevel : PgtableLayout
     /// <inheritdoc/>
     public override uint EntryBytes => 4;
     /// <inheritdoc/>
-    [Linux("include/asm-i386/highmem.h", "LAST_PKMAP")] public override int LastPkmap => 1024;
+    public override int LastPkmap => 1024;
 
     /// <summary>The folded pmd: the pgd entry itself, whatever the address.</summary>
     /// <param name="arch">The architecture.</param>
@@ -72,7 +72,6 @@ public sealed class PgtableTwoLevel : PgtableLayout
 
     /// <summary>One page: user entries zeroed, kernel entries copied from swapper_pg_dir, so every process shares the kernel's page tables.</summary>
     /// <param name="arch">The architecture.</param>
-    [Linux("include/asm-i386/pgalloc.h", "get_pgd_slow")]
     public override uint GetPgdSlow(I386 arch)
     {
         Kernel k = arch.Kernel;
@@ -89,7 +88,6 @@ public sealed class PgtableTwoLevel : PgtableLayout
     /// <summary>Gives the page back.</summary>
     /// <param name="arch">The architecture.</param>
     /// <param name="pgd">Kernel virtual address of the pgd.</param>
-    [Linux("include/asm-i386/pgalloc.h", "free_pgd_slow")]
     public override void FreePgdSlow(I386 arch, uint pgd) => arch.Kernel.PageAlloc.FreePage(pgd);
 
     internal static void CopyEntries(Kernel k, uint from, uint to, uint bytes)

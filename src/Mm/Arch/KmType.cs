@@ -5,7 +5,7 @@ namespace LinuxVm.Mm.Arch;
 /// one fixmap page per slot, so code that may interrupt other code (a softirq copying a network
 /// buffer while a process copies a user page) uses a different slot and never clobbers a mapping.
 /// </summary>
-[Linux("include/asm-i386/kmap_types.h", "enum km_type")]
+[Linux("include/asm-i386/kmap_types.h", "km_type")]
 public enum KmType
 {
     /// <summary>Bounce buffers for reads into high pages.</summary>
