@@ -1,19 +1,19 @@
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Exercises.Machines;
 
 namespace LinuxVm.Exercises;
 
 /// <summary>
 /// Chapter 3, physical page allocation. Most exercises use the HighMem zone of a 1 GiB PC: it
-/// holds pfns 229376 (896 MiB) to 262143, no boot-time allocation ever lands there, and
-/// one_highpage_init frees its pages one by one in ascending order, so after boot it is exactly
-/// 64 free order-9 blocks, the last one completed (pfn 261632) at the head of the list.
+/// holds pfns 229376 (896 MiB) to 262143, no boot-time allocation ever lands there, and mem_init
+/// frees its pages one by one from the top down, so after boot it is exactly 64 free order-9
+/// blocks, and the last one completed, the lowest (pfn 229376), is at the head of the list.
 /// </summary>
 public class Chapter03PhysicalPageAllocation
 {
-    private static FlatPc Pc1G() => FlatPc.Boot(1024);
+    private static Kernel Pc1G() => Pcs.Booted(1024);
 
     private static Zone HighMem(Kernel k) => k.Numa.ContigPageData.NodeZones[MmZone.ZoneHighMem];
 
@@ -25,31 +25,31 @@ public class Chapter03PhysicalPageAllocation
     /// return, and which free lists gain a block?
     /// Reasoning: the zonelist for __GFP_HIGHMEM starts with HighMem, which is far above
     /// pages_low, so rmqueue runs there. Orders 0-8 are empty; the head of order 9 is the block at
-    /// pfn 261632. expand keeps splitting it and puts the LOWER half on the list one order down
-    /// each time (256 pages at 261632 on order 8, 128 at 261888 on order 7, ... one page at 262142
-    /// on order 0), keeping the upper half, so the page handed out is the block's last: 262143.
+    /// pfn 229376. expand keeps splitting it and puts the LOWER half on the list one order down
+    /// each time (256 pages at 229376 on order 8, 128 at 229632 on order 7, ... one page at 229886
+    /// on order 0), keeping the upper half, so the page handed out is the block's last: 229887.
     /// </summary>
     [Fact, Chapter(3)]
     public void FirstOrder0Allocation_SplitsHeadOrder9Block_AndReturnsItsLastPage()
     {
-        Kernel k = Pc1G().Kernel;
+        Kernel k = Pc1G();
         Page page = k.PageAlloc.AllocPage(Gfp.HighUser)!;
-        Assert.Equal(262143, page.MapNr);
+        Assert.Equal(229887, page.MapNr);
         Assert.Equal([1, 1, 1, 1, 1, 1, 1, 1, 1, 63], ListLengths(HighMem(k)));
-        Assert.Equal(261632, HighMem(k).FreeArea[8].FreeList.Next.Entry<Page>().MapNr);
-        Assert.Equal(262142, HighMem(k).FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
+        Assert.Equal(229376, HighMem(k).FreeArea[8].FreeList.Next.Entry<Page>().MapNr);
+        Assert.Equal(229886, HighMem(k).FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
     }
 
     /// <summary>
     /// Q: Freeing that page again: what order does it end up at?
-    /// Reasoning: its buddy (262142) is free, so the order-0 bit of the pair flips from 1 to 0 and
+    /// Reasoning: its buddy (229886) is free, so the order-0 bit of the pair flips from 1 to 0 and
     /// the pair moves up; at every order the buddy is the block expand left behind, so it merges
     /// all the way to order 9, where the loop stops. The zone is back to 64 order-9 blocks.
     /// </summary>
     [Fact, Chapter(3)]
     public void Free_MergesWithBuddy_AllTheWayBackToOrder9()
     {
-        Kernel k = Pc1G().Kernel;
+        Kernel k = Pc1G();
         Page page = k.PageAlloc.AllocPage(Gfp.HighUser)!;
         k.PageAlloc.FreePage(page);
         Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 64], ListLengths(HighMem(k)));
@@ -57,45 +57,45 @@ public class Chapter03PhysicalPageAllocation
 
     /// <summary>
     /// Q: Allocate two order-0 HighMem pages, then free only the first. Where does it go?
-    /// Reasoning: the first is 262143; the second comes off the order-0 list: 262142, its buddy.
-    /// Freeing 262143 flips the pair bit from 0 (both allocated) to 1 and stops: the buddy is
-    /// still in use, so 262143 sits alone on the order-0 list.
+    /// Reasoning: the first is 229887; the second comes off the order-0 list: 229886, its buddy.
+    /// Freeing 229887 flips the pair bit from 0 (both allocated) to 1 and stops: the buddy is
+    /// still in use, so 229887 sits alone on the order-0 list. Its index in the zone is 511, so
+    /// the order-0 pair bit is 511 >> 1 = 255.
     /// </summary>
     [Fact, Chapter(3)]
     public void Free_DoesNotMerge_WhenBuddyIsAllocated()
     {
-        Kernel k = Pc1G().Kernel;
+        Kernel k = Pc1G();
         Page a = k.PageAlloc.AllocPage(Gfp.HighUser)!;
         Page b = k.PageAlloc.AllocPage(Gfp.HighUser)!;
-        Assert.Equal(262142, b.MapNr);
+        Assert.Equal(229886, b.MapNr);
         k.PageAlloc.FreePage(a);
         Zone hm = HighMem(k);
         Assert.Equal(1, hm.FreeArea[0].FreeList.Count());
-        Assert.Equal(262143, hm.FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
-        // Zone page index of 262143 is 32767; its order-0 pair bit is 32767 >> 1.
-        Assert.True(hm.FreeArea[0].Map!.TestBit(16383));
+        Assert.Equal(229887, hm.FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
+        Assert.True(hm.FreeArea[0].Map!.TestBit(255));
     }
 
     /// <summary>
-    /// Q: Allocate four order-0 HighMem pages (262143, 262142, then?), free them in the order
-    /// 262143, 262142, 262141, and say what order each free reaches; what does freeing the last
-    /// one (262140) coalesce to?
-    /// Reasoning: after two allocations the order-0 list is empty and order 1 holds 262140; the
-    /// third allocation splits it, leaving 262140 on order 0 and returning 262141; the fourth
-    /// takes 262140. Freeing 262143 stops at order 0 (buddy 262142 in use); freeing 262142 merges
-    /// to an order-1 block at 262142 whose buddy (262140-1) is in use. Freeing 262141 stops at 0
-    /// (buddy 262140 in use). Freeing 262140 merges with 262141, then with 262142-3, then with
-    /// the order-2 block at 262136 and so on up every order: it reaches order 9.
+    /// Q: Allocate four order-0 HighMem pages (229887, 229886, then?), free them in the order
+    /// 229887, 229886, 229885, and say what order each free reaches; what does freeing the last
+    /// one (229884) coalesce to?
+    /// Reasoning: after two allocations the order-0 list is empty and order 1 holds 229884; the
+    /// third allocation splits it, leaving 229884 on order 0 and returning 229885; the fourth
+    /// takes 229884. Freeing 229887 stops at order 0 (buddy 229886 in use); freeing 229886 merges
+    /// to an order-1 block at 229886 whose buddy (229884-5) is in use. Freeing 229885 stops at 0
+    /// (buddy 229884 in use). Freeing 229884 merges with 229885, then with 229886-7, then with
+    /// the order-2 block at 229880 and so on up every order: it reaches order 9.
     /// </summary>
     [Fact, Chapter(3)]
     public void Free_LastOfFourPages_CoalescesToOrder9()
     {
-        Kernel k = Pc1G().Kernel;
+        Kernel k = Pc1G();
         Page[] p = [.. Enumerable.Range(0, 4).Select(_ => k.PageAlloc.AllocPage(Gfp.HighUser)!)];
-        Assert.Equal([262143, 262142, 262141, 262140], p.Select(x => x.MapNr));
+        Assert.Equal([229887, 229886, 229885, 229884], p.Select(x => x.MapNr));
         k.PageAlloc.FreePage(p[0]);
         k.PageAlloc.FreePage(p[1]);
-        Assert.Equal(262142, HighMem(k).FreeArea[1].FreeList.Next.Entry<Page>().MapNr);
+        Assert.Equal(229886, HighMem(k).FreeArea[1].FreeList.Next.Entry<Page>().MapNr);
         k.PageAlloc.FreePage(p[2]);
         k.PageAlloc.FreePage(p[3]);
         Assert.Equal(64, HighMem(k).FreeArea[9].FreeList.Count());
@@ -114,7 +114,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void GfpKernel_StopsAtPagesMin_LeavingFreePages226()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
         Assert.Equal(226u, k.PageAlloc.NrFreePages());
     }
@@ -128,7 +128,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void GfpAtomic_DigsToAQuarterOfPagesMin_LeavingFreePages58()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         while (k.PageAlloc.AllocPage(Gfp.Atomic) is not null) { }
         Assert.Equal(58u, k.PageAlloc.NrFreePages());
     }
@@ -149,7 +149,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void PfMemalloc_TakesTheLastPage()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         var task = new Task { Flags = TaskStruct.PfMemalloc };
         k.PageAlloc.Current = () => task;
         while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
@@ -164,7 +164,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void LargestBlockIsOrder9_Order10IsRefused()
     {
-        Kernel k = Pc1G().Kernel;
+        Kernel k = Pc1G();
         Page? big = k.PageAlloc.AllocPages(Gfp.HighUser, 9);
         Assert.NotNull(big);
         Assert.Equal(0, big!.MapNr % 512);
@@ -178,7 +178,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void Buddyinfo_HighMemOf1GiB_Is64Order9Blocks()
     {
-        Kernel k = Pc1G().Kernel;
+        Kernel k = Pc1G();
         string line = k.ProcMisc.BuddyinfoReadProc().Split('\n')[2];
         Assert.Equal("Node 0, zone  HighMem      0      0      0      0      0      0      0      0      0     64 ", line);
     }
@@ -192,8 +192,8 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void FreeingAReservedPage_IsIgnored()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
-        Page kernelText = k.Memory.MemMap[0x200];       // inside the kernel image (1-3 MiB)
+        Kernel k = Pcs.Booted(64);
+        Page kernelText = k.Memory.MemMap[0x200];       // kernel code (the image spans 1 MiB to 0x38B5A4)
         uint free = k.PageAlloc.NrFreePages();
         int count = kernelText.Count;
         k.PageAlloc.FreePage(kernelText);

@@ -1,6 +1,6 @@
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Exercises.Machines;
 
 namespace LinuxVm.Exercises;
 
@@ -19,7 +19,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void ZoneSizes_Of64MiB()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         Assert.Equal([4096u, 12288u, 0u], Zones(k).Select(z => z.Size));
         Assert.Equal(2, k.Numa.ContigPageData.NrZones);
     }
@@ -32,7 +32,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void Watermarks_Of64MiB()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         Assert.Equal((32u, 64u, 96u), Marks(Zones(k)[0]));
         Assert.Equal((96u, 192u, 288u), Marks(Zones(k)[1]));
     }
@@ -46,7 +46,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void Watermarks_Of1GiB_AreClampedAt255()
     {
-        Kernel k = FlatPc.Boot(1024).Kernel;
+        Kernel k = Pcs.Booted(1024);
         Assert.Equal([4096u, 225280u, 32768u], Zones(k).Select(z => z.Size));
         Assert.Equal((32u, 64u, 96u), Marks(Zones(k)[0]));
         Assert.Equal((255u, 510u, 765u), Marks(Zones(k)[1]));
@@ -61,7 +61,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void SmallZone_IsRaisedToTheMinimumOf20()
     {
-        Kernel k = FlatPc.Boot(20).Kernel;
+        Kernel k = Pcs.Booted(20);
         Assert.Equal((20u, 40u, 60u), Marks(Zones(k)[1]));
     }
 
@@ -74,11 +74,11 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void ZoneNumber_IsInTheTopByteOfFlags()
     {
-        Kernel k64 = FlatPc.Boot(64).Kernel;
+        Kernel k64 = Pcs.Booted(64);
         Page p = k64.Memory.MemMap[5000];
         Assert.Equal(1u, p.Flags >> 24);
         Assert.Same(Zones(k64)[1], k64.PageAlloc.PageZone(p));
-        Kernel k1g = FlatPc.Boot(1024).Kernel;
+        Kernel k1g = Pcs.Booted(1024);
         Assert.Equal(2u, k1g.Memory.MemMap[230000].Flags >> 24);
     }
 
@@ -94,11 +94,11 @@ public class Chapter05DescribingPhysicalMemory
     {
         static string[] Names(Kernel k, uint gfp) =>
             [.. k.Numa.ContigPageData.NodeZonelists[gfp & MmZone.GfpZoneMask].Zones.TakeWhile(z => z is not null).Select(z => z!.Name)];
-        Kernel k = FlatPc.Boot(1024).Kernel;
+        Kernel k = Pcs.Booted(1024);
         Assert.Equal(["HighMem", "Normal", "DMA"], Names(k, Gfp.HighUser));
         Assert.Equal(["Normal", "DMA"], Names(k, Gfp.Kernel));
         Assert.Equal(["DMA"], Names(k, Gfp.GfpDma));
-        Assert.Equal(["Normal", "DMA"], Names(FlatPc.Boot(64).Kernel, Gfp.HighUser));
+        Assert.Equal(["Normal", "DMA"], Names(Pcs.Booted(64), Gfp.HighUser));
     }
 
     /// <summary>
@@ -110,7 +110,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void WaitTables_Of1GiB()
     {
-        Kernel k = FlatPc.Boot(1024).Kernel;
+        Kernel k = Pcs.Booted(1024);
         Assert.Equal([16u, 1024u, 128u], Zones(k).Select(z => z.WaitTableSize));
         Assert.Equal([28, 22, 25], Zones(k).Select(z => z.WaitTableShift));
     }
@@ -123,7 +123,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void PageVirtual_IsSetForLowPagesOnly()
     {
-        Kernel k = FlatPc.Boot(1024).Kernel;
+        Kernel k = Pcs.Booted(1024);
         Assert.Equal(0xC03E8000u, k.Memory.MemMap[1000].Virtual);
         Assert.Equal(0u, k.Memory.MemMap[240000].Virtual);
     }
@@ -140,7 +140,7 @@ public class Chapter05DescribingPhysicalMemory
     {
         Assert.Equal(786480u, (16384u + 1) * (uint)Page.SizeOf);
         Assert.Equal(193u, (786480u + 4095) / 4096);
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         Assert.Equal(0xC1000020u, k.PageAlloc.MemMapVirtual);
     }
 
@@ -152,7 +152,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void NrFreeBufferPages_Of64MiB()
     {
-        Kernel k = FlatPc.Boot(64).Kernel;
+        Kernel k = Pcs.Booted(64);
         Assert.Equal(16000u, k.PageAlloc.NrFreeBufferPages());
     }
 }

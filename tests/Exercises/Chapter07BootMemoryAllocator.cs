@@ -1,12 +1,13 @@
 using LinuxVm.Mm;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Exercises.Machines;
 
 namespace LinuxVm.Exercises;
 
 /// <summary>
 /// Chapter 7, the boot memory allocator. The machines here stop after setup_memory: the bitmap
-/// describes low memory, RAM below 639 KiB and above 1 MiB is free, and pages 0, 1 and the kernel
-/// image (1 MiB to 3 MiB) plus the bitmap after it are reserved.
+/// describes low memory, the BIOS's RAM below 0x9F000 and above 1 MiB is free, and pages 0 and 1,
+/// the ISA hole, and the kernel image (1 MiB to _end = 0x38B5A4) plus the bitmap after it are
+/// reserved.
 /// </summary>
 public class Chapter07BootMemoryAllocator
 {
@@ -19,22 +20,25 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void BootmapPages_ForSeveralSizes()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         Assert.Equal(1u, k.Bootmem.BootmemBootmapPages(16384));
         Assert.Equal(7u, k.Bootmem.BootmemBootmapPages(229376));
         Assert.Equal(32u, k.Bootmem.BootmemBootmapPages(1048576));
     }
 
     /// <summary>
-    /// Q: What does init_bootmem return on a 64 MiB PC, and what on a 1 GiB PC?
-    /// Reasoning: the bitmap's size in bytes, rounded up to a whole long: 16384/8 = 2048 bytes; a
-    /// 1 GiB PC only maps 896 MiB, so 229376/8 = 28672 bytes.
+    /// Q: What does init_bootmem return for 64 MiB of low memory (16384 pages), and for 896 MiB?
+    /// Reasoning: the bitmap's size in bytes, rounded up to a whole long: 16384/8 = 2048 bytes;
+    /// 229376/8 = 28672 bytes. It also records max_low_pfn and min_low_pfn.
     /// </summary>
     [Fact, Chapter(7)]
     public void InitBootmem_ReturnsBitmapBytes()
     {
-        Assert.Equal(2048u, FlatPc.SetupMemoryOnly(64).BootmapSize);
-        Assert.Equal(28672u, FlatPc.SetupMemoryOnly(1024).BootmapSize);
+        var k = new Kernel(new LinuxVm.Mm.Sim.PhysicalMemory(16384), new LinuxVm.Arch.X86.I386(), 1);
+        Assert.Equal(2048u, k.Bootmem.InitBootmem(0x38C, 16384));
+        Assert.Equal((0x38Cu, 16384u), (k.Bootmem.MinLowPfn, k.Bootmem.MaxLowPfn));
+        var k2 = new Kernel(new LinuxVm.Mm.Sim.PhysicalMemory(229376), new LinuxVm.Arch.X86.I386(), 1);
+        Assert.Equal(28672u, k2.Bootmem.InitBootmem(0x38C, 229376));
     }
 
     /// <summary>
@@ -48,7 +52,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void ConsecutiveSmallAllocations_ArePackedIntoOnePage()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         Assert.Equal(0xC1000000u, k.Bootmem.AllocBootmem(100));
         Assert.Equal(0xC1000080u, k.Bootmem.AllocBootmem(100));
         Assert.Equal(0xC1000100u, k.Bootmem.AllocBootmem(5000));
@@ -68,7 +72,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void PageAlignedAllocation_AfterSmallOne_StartsOnTheNextPage()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         k.Bootmem.AllocBootmem(100);
         Assert.Equal(0xC1001000u, k.Bootmem.AllocBootmemPages(4096));
         Assert.Equal(0u, k.Numa.ContigBootmemData.LastOffset);
@@ -82,7 +86,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void LowPages_StartAfterTheBiosAndTrampolinePages()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         Assert.Equal(0xC0002000u, k.Bootmem.AllocBootmemLowPages(4096));
     }
 
@@ -94,7 +98,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void GoalBeyondMemory_IsIgnored()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(12).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(12);
         Assert.Equal(0xC0002000u, k.Bootmem.AllocBootmem(64));
     }
 
@@ -107,7 +111,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void Reserve_RoundsOut_Free_RoundsIn()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         k.Bootmem.ReserveBootmem(0x5800, 0x1000);
         Assert.True(k.Bootmem.IsReserved(5));
         Assert.True(k.Bootmem.IsReserved(6));
@@ -124,7 +128,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void ReservingTwice_IsReported()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         k.Bootmem.ReserveBootmem(0, 4096);
         Assert.Equal("hm, page 00000000 reserved twice.", k.KernelLog[^1]);
     }
@@ -137,31 +141,48 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void ImpossibleRequest_Panics()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(64).Kernel;
+        Kernel k = Pcs.AfterSetupMemory(64);
         var e = Assert.Throws<KernelPanicException>(() => k.Bootmem.AllocBootmem(128u << 20));
         Assert.Equal("Out of memory", e.Check);
         Assert.Equal("bootmem alloc of 134217728 bytes failed!", k.KernelLog[^1]);
     }
 
     /// <summary>
-    /// Q: How many pages does free_all_bootmem hand over on a 64 MiB PC?
-    /// Reasoning: of 16384 low pages, setup_memory leaves reserved pages 0-1, the ISA hole
-    /// (pfn 0x9F-0xFF, 97 pages) and 0x100-0x301: the kernel image, its 2048-byte bitmap at
-    /// 0x300 and one page more, because the size passed to reserve_bootmem already adds
-    /// PAGE_SIZE-1 and reserve rounds up again (514 pages). That leaves 15771. free_area_init then
-    /// takes mem_map at the 16 MiB goal: 193 pages, the last holding 48 bytes. Everything else it
-    /// allocates (wait tables of 192 and 768 bytes, nine buddy bitmaps per zone of 516 and 1536
-    /// bytes, each start rounded to 32) is packed into that last page by the last_offset merge,
-    /// ending at byte 3268. So 15771 - 193 = 15578 pages are free in the bitmap, plus the bitmap's
-    /// own page: 15579. (Page 0x301 stays reserved for ever.)
+    /// Q: Right after setup_memory on a 64 MiB PC, how many pages does the bitmap show free, and
+    /// which is the last reserved page of the kernel-image range?
+    /// Reasoning: of 16384 pages, 0 and 1 are reserved, the BIOS map leaves 0x9F-0xFF out of RAM
+    /// (97 pages, never freed), and setup_memory reserves from 1 MiB to the end of the bitmap. The
+    /// image ends at 0x38B5A4, so the bitmap (2048 bytes) starts at page 0x38C; the size passed to
+    /// reserve_bootmem already adds PAGE_SIZE-1, and reserve rounds the end up again, so the range
+    /// runs to 0x38D7FF and covers 0x100-0x38D: 654 pages, one more than needed.
+    /// 16384 - 2 - 97 - 654 = 15631 pages are free.
     /// </summary>
     [Fact, Chapter(7)]
-    public void FreeAllBootmem_HandsOverFreePagesAndTheBitmap()
+    public void AfterSetupMemory_15631PagesAreFree_AndPage0x38DIsReserved()
     {
-        FlatPc pc = FlatPc.Boot(64);
-        Assert.Equal(15579u, pc.TotalRamPages);
-        Assert.True(PageFlagsReserved(pc.Kernel, 0x301));
-        Assert.False(pc.Kernel.Bootmem.IsActive);
+        Kernel k = Pcs.AfterSetupMemory(64);
+        uint free = 0;
+        for (uint pfn = 0; pfn < 16384; pfn++)
+            if (!k.Bootmem.IsReserved(pfn))
+                free++;
+        Assert.Equal(15631u, free);
+        Assert.True(k.Bootmem.IsReserved(0x38D));
+        Assert.False(k.Bootmem.IsReserved(0x38E));
+    }
+
+    /// <summary>
+    /// Q: After the whole boot, what has become of the bitmap?
+    /// Reasoning: free_all_bootmem hands every free page to the buddy allocator, then the bitmap's
+    /// own pages (2048 bytes: one page, 0x38C), and clears node_bootmem_map. Page 0x38C is free
+    /// (count 0, not reserved); the extra page 0x38D stays reserved for ever.
+    /// </summary>
+    [Fact, Chapter(7)]
+    public void AfterBoot_TheBitmapPageIsFreed_AndBootmemIsGone()
+    {
+        Kernel k = Pcs.Booted(64);
+        Assert.False(k.Bootmem.IsActive);
+        Assert.False(PageFlagsReserved(k, 0x38C));
+        Assert.True(PageFlagsReserved(k, 0x38D));
     }
 
     private static bool PageFlagsReserved(Kernel k, int pfn) =>

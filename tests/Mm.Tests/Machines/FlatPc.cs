@@ -6,7 +6,8 @@ using static LinuxVm.Mm.Include.PageConstants;
 namespace LinuxVm.Mm.Tests.Machines;
 
 /// <summary>
-/// A test-only stand-in for the i386 boot (arch/i386/kernel/setup.c setup_memory,
+/// A test-only stand-in for the i386 boot (the real one is LinuxVm.Arch.X86.Machine.Boot), used
+/// where a test wants zones of sizes no PC has. It runs the same sequence (arch/i386/kernel/setup.c setup_memory,
 /// arch/i386/mm/init.c zone_sizes_init and mem_init) on a PC with the classic memory map: RAM
 /// below 639 KiB, the ISA hole up to 1 MiB, RAM from 1 MiB up. Page tables are not built.
 /// </summary>
@@ -74,7 +75,7 @@ public sealed class FlatPc
         k.Memory.NumPhyspages = maxPfn;
         k.Memory.HighMemory = k.Va((ulong)maxLow << PageShift);
         pc.TotalRamPages = k.Bootmem.FreeAllBootmem();
-        for (uint pfn = maxLow; pfn < maxPfn; pfn++)                  // one_highpage_init
+        for (long pfn = (long)maxPfn - 1; pfn >= maxLow; pfn--)      // one_highpage_init, top down
         {
             Page page = k.Memory.MemMap[pfn];
             PageFlags.ClearPageReserved(page);

@@ -72,3 +72,28 @@ public class PageAllocTests
         Assert.Equal(0u, hp!.Virtual);
     }
 }
+
+public class MachineBootPageAllocTests
+{
+    [Theory]
+    [InlineData(16u, false)]
+    [InlineData(64u, false)]
+    [InlineData(1024u, false)]
+    [InlineData(1024u, true)]
+    public void BootedPc_BuddyStateIsConsistent_AndMeminfoMatches(uint megabytes, bool pae)
+    {
+        var m = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { RamBytes = (ulong)megabytes << 20, Pae = pae });
+        var k = m.Kernel;
+        k.PageAlloc.CheckInvariants();
+        string meminfo = k.ProcMisc.MeminfoReadProc();
+        Assert.Contains($"MemFree:      {k.PageAlloc.NrFreePages() * 4,8} kB\n", meminfo);
+        Assert.Contains($"HighFree:     {k.PageAlloc.NrFreeHighpages() * 4,8} kB\n", meminfo);
+        var held = new List<Page>();
+        for (int i = 0; i < 200; i++)
+            held.Add(k.PageAlloc.AllocPages(Gfp.HighUser, i % 4)!);
+        k.PageAlloc.CheckInvariants();
+        for (int i = 0; i < held.Count; i++)
+            k.PageAlloc.FreePages(held[i], i % 4);
+        k.PageAlloc.CheckInvariants();
+    }
+}

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text;
+using LinuxVm.Arch.X86;
+using LinuxVm.Mm;
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.Sim;
+
+namespace LinuxVm.Figures;
+
+/// <summary>
+/// Figures for chapters 3, 5 and 7 (the buddy allocator, zones, bootmem), made by booting PCs and
+/// running mm/page_alloc.c and mm/bootmem.c.
+/// </summary>
+public static class BuddyFigures
+{
+    private static Kernel Pc(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20 }).Kernel;
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    private static Zone HighMem(Kernel k) => k.Numa.ContigPageData.NodeZones[MmZone.ZoneHighMem];
+
+    private static string Lists(Zone z)
+    {
+        var sb = new StringBuilder();
+        for (int order = 0; order < MmZone.MaxOrder; order++)
+        {
+            var heads = z.FreeArea[order].FreeList.Entries<Page>().Select(p => p.MapNr).ToList();
+            string shown = heads.Count switch
+            {
+                0 => "",
+                <= 2 => string.Join(", ", heads),
+                _ => Inv($"{heads[0]}, {heads[1]}, ... ({heads.Count})"),
+            };
+            sb.Append(Inv($"| {order} | {heads.Count} | {shown} "));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The HighMem free lists of a 1 GiB PC (blocks per order and the first pfns on each list)
+    /// after boot, after alloc_page, after a second alloc_page, after an order-2 allocation, and
+    /// after everything is freed again.
+    /// </summary>
+    public static string FreeListsAfterSequence()
+    {
+        Kernel k = Pc(1024);
+        Zone hm = HighMem(k);
+        var sb = new StringBuilder();
+        sb.AppendLine("| step | returned | " + string.Join(" | ", Enumerable.Range(0, MmZone.MaxOrder).Select(o => Inv($"order {o}"))) + " |");
+        sb.AppendLine("|------|---------:|" + string.Concat(Enumerable.Repeat("--------:|", MmZone.MaxOrder)));
+        void Row(string step, string returned)
+        {
+            var counts = hm.FreeArea.Select(a =>
+            {
+                var l = a.FreeList.Entries<Page>().Select(p => p.MapNr).ToList();
+                return l.Count == 0 ? "0" : l.Count == 1 ? Inv($"1 ({l[0]})") : Inv($"{l.Count} ({l[0]}, ...)");
+            });
+            sb.AppendLine($"| {step} | {returned} | " + string.Join(" | ", counts) + " |");
+        }
+        Row("after boot", "");
+        Page a = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Row("alloc_page", a.MapNr.ToString(CultureInfo.InvariantCulture));
+        Page b = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Row("alloc_page", b.MapNr.ToString(CultureInfo.InvariantCulture));
+        Page c = k.PageAlloc.AllocPages(Gfp.HighUser, 2)!;
+        Row("alloc_pages(order 2)", c.MapNr.ToString(CultureInfo.InvariantCulture));
+        k.PageAlloc.FreePage(a);
+        Row(Inv($"free {a.MapNr}"), "");
+        k.PageAlloc.FreePages(c, 2);
+        Row(Inv($"free {c.MapNr} (order 2)"), "");
+        k.PageAlloc.FreePage(b);
+        Row(Inv($"free {b.MapNr}"), "");
+        return sb.ToString();
+    }
+
+    /// <summary>The zones of a 64 MiB and a 1 GiB PC: size, pages_min/low/high in pages and kB, wait table size.</summary>
+    public static string ZoneWatermarks()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| machine | zone | pages | pages_min | pages_low | pages_high | wait_table |");
+        sb.AppendLine("|---------|------|------:|----------:|----------:|-----------:|-----------:|");
+        foreach (uint mb in new uint[] { 64, 1024 })
+        {
+            Kernel k = Pc(mb);
+            foreach (Zone z in k.Numa.ContigPageData.NodeZones)
+            {
+                if (z.Size == 0)
+                {
+                    sb.AppendLine(Inv($"| {mb} MiB | {z.Name} | 0 | - | - | - | - |"));
+                    continue;
+                }
+                sb.AppendLine(Inv($"| {mb} MiB | {z.Name} | {z.Size} | {z.PagesMin} ({z.PagesMin * 4} kB) | {z.PagesLow} ({z.PagesLow * 4} kB) | {z.PagesHigh} ({z.PagesHigh * 4} kB) | {z.WaitTableSize} |"));
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>What show_free_areas prints on a freshly booted 64 MiB PC.</summary>
+    public static string ShowFreeAreas64MiB() => Pc(64).PageAlloc.ShowFreeAreas();
+
+    /// <summary>/proc/buddyinfo of freshly booted 64 MiB and 1 GiB PCs.</summary>
+    public static string Buddyinfo() =>
+        "64 MiB:\n" + Pc(64).ProcMisc.BuddyinfoReadProc() + "\n1 GiB:\n" + Pc(1024).ProcMisc.BuddyinfoReadProc();
+
+    /// <summary>/proc/meminfo of a freshly booted 1 GiB PC.</summary>
+    public static string Meminfo1GiB() => Pc(1024).ProcMisc.MeminfoReadProc();
+
+    /// <summary>
+    /// How many pages a 64 MiB PC has left free when allocations of each kind start failing with
+    /// nothing to reclaim: GFP_KERNEL, GFP_ATOMIC, and a PF_MEMALLOC task.
+    /// </summary>
+    public static string WhereAllocationsStop()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| caller | DMA free | Normal free | total free |");
+        sb.AppendLine("|--------|---------:|------------:|-----------:|");
+        foreach ((string name, uint gfp, bool memalloc) in new[] { ("GFP_KERNEL", Gfp.Kernel, false), ("GFP_ATOMIC", Gfp.Atomic, false), ("PF_MEMALLOC task, GFP_KERNEL", Gfp.Kernel, true) })
+        {
+            Kernel k = Pc(64);
+            if (memalloc)
+            {
+                var task = new MemallocTask();
+                k.PageAlloc.Current = () => task;
+            }
+            while (k.PageAlloc.AllocPage(gfp) is not null) { }
+            Zone[] z = k.Numa.ContigPageData.NodeZones;
+            sb.AppendLine(Inv($"| {name} | {z[0].FreePages} | {z[1].FreePages} | {k.PageAlloc.NrFreePages()} |"));
+        }
+        return sb.ToString();
+    }
+
+    private sealed class MemallocTask : IPageAllocTask
+    {
+        public uint Flags { get; set; } = LinuxVm.Mm.KernelModel.TaskStruct.PfMemalloc;
+        public ListHead LocalPages { get; } = new();
+        public uint NrLocalPages { get; set; }
+        public uint AllocationOrder { get; set; }
+    }
+
+    /// <summary>
+    /// Where consecutive boot-time allocations land on a 64 MiB PC right after setup_memory, with
+    /// bootmem's last_pos and last_offset after each: the packing of small requests into one page.
+    /// </summary>
+    public static string BootmemPlacement()
+    {
+        E820Entry[] map = Bios.E820Map(64UL << 20);
+        var arch = new I386();
+        var k = new Kernel(new PhysicalMemory(16384), arch, 1);
+        arch.Setup.SetupMemoryRegion(map, 0);
+        arch.Setup.SetupMemory();
+        BootmemData b = k.Numa.ContigBootmemData;
+        var sb = new StringBuilder();
+        sb.AppendLine("| call | returns | last_pos | last_offset |");
+        sb.AppendLine("|------|--------:|---------:|------------:|");
+        void Row(string call, uint addr) => sb.AppendLine(Inv($"| {call} | 0x{addr:X8} | {b.LastPos} | {b.LastOffset} |"));
+        Row("alloc_bootmem(100)", k.Bootmem.AllocBootmem(100));
+        Row("alloc_bootmem(100)", k.Bootmem.AllocBootmem(100));
+        Row("alloc_bootmem(5000)", k.Bootmem.AllocBootmem(5000));
+        Row("alloc_bootmem_pages(4096)", k.Bootmem.AllocBootmemPages(4096));
+        Row("alloc_bootmem(40)", k.Bootmem.AllocBootmem(40));
+        Row("alloc_bootmem_low(40)", k.Bootmem.AllocBootmemLow(40));
+        Row("alloc_bootmem_low_pages(8192)", k.Bootmem.AllocBootmemLowPages(8192));
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The buddy bitmaps of the last 16 pages of HighMem on a 1 GiB PC after one order-0
+    /// allocation: which pair bits expand flipped, order by order.
+    /// </summary>
+    public static string BitmapAfterOneAllocation()
+    {
+        Kernel k = Pc(1024);
+        Zone hm = HighMem(k);
+        Page p = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        uint idx = (uint)(p.MapNr - hm.ZoneMemMap);
+        var sb = new StringBuilder();
+        sb.AppendLine(Inv($"allocated pfn {p.MapNr} (zone index {idx})"));
+        for (int order = 0; order < MmZone.MaxOrder - 1; order++)
+        {
+            uint bit = idx >> (order + 1);
+            sb.AppendLine(Inv($"order {order}: pair bit {bit,5} = {(hm.FreeArea[order].Map!.TestBit(bit) ? 1 : 0)}  (blocks {(bit << (order + 1))}+{1u << order} and {(bit << (order + 1)) + (1u << order)}+{1u << order})"));
+        }
+        return sb.ToString();
+    }
+}
