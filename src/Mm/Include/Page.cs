@@ -18,7 +18,6 @@ public sealed class Page
     {
         MapNr = mapNr;
         List = new ListHead(this);
-        Lru = new ListHead(this);
     }
 
     /// <summary>Index of this descriptor in <c>mem_map</c> (what C computes as <c>page - mem_map</c>).</summary>
@@ -50,8 +49,12 @@ public sealed class Page
     public uint Flags;
 
     /// <summary>Links the page on the active or inactive LRU list.</summary>
+    /// <remarks>Port note: created on first use. Most pages of a freshly booted machine never reach
+    /// an LRU list, and a 4 GiB machine would otherwise carry a million idle list nodes.</remarks>
     [Linux("include/linux/mm.h", "page.lru")]
-    public ListHead Lru { get; }
+    public ListHead Lru => _lru ??= new ListHead(this);
+
+    private ListHead? _lru;
 
     /// <summary>The kernel virtual address the page is mapped at; 0 for a high-memory page that is not kmapped.</summary>
     [Linux("include/linux/mm.h", "page.virtual")]
