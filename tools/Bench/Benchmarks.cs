@@ -48,6 +48,18 @@ public class SlabBenchmarks
     public void KmallocKfree() => _k.Slab.Kfree(_k.Slab.Kmalloc(100, Gfp.Kernel));
 }
 
+/// <summary>vmalloc: sixteen pages, their page tables, the vm_struct list, and the unmap with its TLB flush.</summary>
+public class VmallocBenchmarks
+{
+    private Kernel _k = null!;
+
+    [GlobalSetup]
+    public void Setup() => _k = Machine.Boot(new MachineConfig { RamBytes = 64UL << 20 }).Kernel;
+
+    [Benchmark]
+    public void Vmalloc64KVfree() => _k.Vmalloc.Vfree(_k.Vmalloc.Alloc(64 * 1024));
+}
+
 /// <summary>Boot: e820, bootmem, page tables, mem_map, zones, free_all_bootmem, slab init.</summary>
 public class BootBenchmarks
 {

@@ -9,6 +9,7 @@ internal static class Catalog
     [
         typeof(PageAllocBenchmarks),
         typeof(SlabBenchmarks),
+        typeof(VmallocBenchmarks),
         typeof(BootBenchmarks),
     ];
 
@@ -19,6 +20,7 @@ internal static class Catalog
         [nameof(SlabBenchmarks.Cache64AllocFree)] = Target.Rate("kmem_cache 64 B alloc+free", "pairs/s", 10e6),
         [nameof(SlabBenchmarks.Cache4096AllocFree)] = Target.Rate("kmem_cache 4 KiB alloc+free", "pairs/s", 10e6),
         [nameof(SlabBenchmarks.KmallocKfree)] = Target.Rate("kmalloc(100)+kfree", "pairs/s", null),
+        [nameof(VmallocBenchmarks.Vmalloc64KVfree)] = Target.Rate("vmalloc(64 KiB)+vfree", "pairs/s", null),
         [nameof(BootBenchmarks.Boot64MiB)] = Target.Time("boot 64 MiB machine", null),
         [nameof(BootBenchmarks.Boot4GiB)] = Target.Time("boot 4 GiB machine", 1000),
     };
