@@ -9,6 +9,8 @@ public static class Errno
     [Linux("include/asm-i386/errno.h", "ESRCH")] public const int Esrch = 3;
     /// <summary>Interrupted system call.</summary>
     [Linux("include/asm-i386/errno.h", "EINTR")] public const int Eintr = 4;
+    /// <summary>Bad file descriptor.</summary>
+    [Linux("include/asm-i386/errno.h", "EBADF")] public const int Ebadf = 9;
     /// <summary>No child processes.</summary>
     [Linux("include/asm-i386/errno.h", "ECHILD")] public const int Echild = 10;
     /// <summary>Try again (also: mlock over the limit, no free pid).</summary>
@@ -19,6 +21,8 @@ public static class Errno
     [Linux("include/asm-i386/errno.h", "EACCES")] public const int Eacces = 13;
     /// <summary>Bad address.</summary>
     [Linux("include/asm-i386/errno.h", "EFAULT")] public const int Efault = 14;
+    /// <summary>No such device (also: the file cannot be mapped).</summary>
+    [Linux("include/asm-i386/errno.h", "ENODEV")] public const int Enodev = 19;
     /// <summary>Invalid argument.</summary>
     [Linux("include/asm-i386/errno.h", "EINVAL")] public const int Einval = 22;
 }
