@@ -52,7 +52,8 @@ public sealed partial class Kernel
     /// <param name="comm">The program's name.</param>
     /// <param name="parent">The forking task; init_task when null.</param>
     /// <remarks>A simulation entry point, not a kernel function: it sequences do_fork and exec_mmap
-    /// with <see cref="Sched.RunAs"/>. Laying out text, data and stack arrives with mm/mmap.c.</remarks>
+    /// with <see cref="Sched.RunAs"/>. The address space stays empty; <see cref="Spawn(ProgramImage, TaskStruct?)"/>
+    /// lays a program out in it.</remarks>
     public TaskStruct Spawn(string comm, TaskStruct? parent = null)
     {
         parent ??= Sched.InitTask;
@@ -63,6 +64,31 @@ public sealed partial class Kernel
         TaskStruct child = Sched.FindTaskByPid(pid)!;
         int err = 0;
         Sched.RunAs(child, () => err = Exec.ExecMmap());
+        if (err != 0)
+            throw new InvalidOperationException($"exec failed: {err}");
+        return child;
+    }
+
+    /// <summary>
+    /// Starts a user process running <paramref name="image"/>: <paramref name="parent"/> (init_task
+    /// when null) forks, and the child execs the program, which lays out text, data, bss, heap and
+    /// a stack holding the arguments (see <see cref="Exec.ExecProgram"/>). Returns the child,
+    /// runnable but not running.
+    /// </summary>
+    /// <param name="image">The program.</param>
+    /// <param name="parent">The forking task; init_task when null.</param>
+    /// <exception cref="InvalidOperationException">fork or exec failed (no memory).</exception>
+    public TaskStruct Spawn(ProgramImage image, TaskStruct? parent = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        parent ??= Sched.InitTask;
+        int pid = 0;
+        Sched.RunAs(parent, () => pid = Fork.DoFork((uint)KernelModel.Signal.Sigchld, image.Name));
+        if (pid <= 0)
+            throw new InvalidOperationException($"fork failed: {pid}");
+        TaskStruct child = Sched.FindTaskByPid(pid)!;
+        int err = 0;
+        Sched.RunAs(child, () => err = Exec.ExecProgram(image));
         if (err != 0)
             throw new InvalidOperationException($"exec failed: {err}");
         return child;

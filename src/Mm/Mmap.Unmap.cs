@@ -190,7 +190,7 @@ public sealed partial class Mmap
         // #region release
         while ((mpnt = free) != null)
         {
-            free = free.VmNext;
+            free = mpnt.VmNext;
 
             uint st = addr < mpnt.VmStart ? mpnt.VmStart : addr;
             uint end = addr + len;

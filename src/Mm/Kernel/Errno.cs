@@ -9,6 +9,8 @@ public static class Errno
     [Linux("include/asm-i386/errno.h", "ESRCH")] public const int Esrch = 3;
     /// <summary>Interrupted system call.</summary>
     [Linux("include/asm-i386/errno.h", "EINTR")] public const int Eintr = 4;
+    /// <summary>Argument list too long.</summary>
+    [Linux("include/asm-i386/errno.h", "E2BIG")] public const int E2big = 7;
     /// <summary>Bad file descriptor.</summary>
     [Linux("include/asm-i386/errno.h", "EBADF")] public const int Ebadf = 9;
     /// <summary>No child processes.</summary>

@@ -215,41 +215,52 @@ public sealed class Fork
         to.DefFlags = from.DefFlags; to.Dumpable = from.Dumpable;
     }
 
-    // Copies the parent's mappings into the child's address space and hangs the child's mm on the
-    // mmlist right after the parent's.
+    // Copies the parent's regions into the child's address space, and their page tables with
+    // copy_page_range (private writable pages become copy-on-write in both), then builds the
+    // child's tree. The child's mm goes on the mmlist right after the parent's.
     [Linux("kernel/fork.c", "dup_mmap")]
     private int DupMmap(MmStruct mm)
     {
-        mm.LockedVm = 0;
-        mm.Rss = 0;
-        mm.CpuVmMask = 0;
-        mm.SwapAddress = 0;
-
-        MmlistLock.Lock();
-        _kernel.Sched.Current.Mm!.Mmlist.Add(mm.Mmlist);
-        MmlistNr++;
-        MmlistLock.Unlock();
-
         MmStruct oldmm = _kernel.Sched.Current.Mm!;
         _kernel.Arch.FlushCacheMm(oldmm);
+        mm.LockedVm = 0;
         mm.Mmap = null;
         mm.MmapCache = null;
         mm.MapCount = 0;
-        VmAreaStruct? last = null;
+        mm.Rss = 0;
+        mm.CpuVmMask = 0;
+        mm.SwapAddress = 0;
+        VmAreaStruct? last = null; // pprev: the region whose vm_next the next copy goes in
+
+        // Added before the copy so that swapoff can find the swap entries being copied.
+        MmlistLock.Lock();
+        oldmm.Mmlist.Add(mm.Mmlist);
+        MmlistNr++;
+        MmlistLock.Unlock();
+
+        int retval = 0;
         for (VmAreaStruct? mpnt = oldmm.Mmap; mpnt != null; mpnt = mpnt.VmNext)
         {
+            retval = -Errno.Enomem;
             if ((mpnt.VmFlags & VmFlags.DontCopy) != 0)
                 continue;
-            // Port note: the kernel takes the copy from vm_area_cachep; here it is an ordinary
-            // object. File mappings (get_file, the i_mmap share list) arrive with the page cache.
+            // Port note: the kernel takes the copy from vm_area_cachep; here it is an ordinary object.
+            // File mappings (get_file, the i_mmap share list) arrive with the page cache.
             var tmp = new VmAreaStruct
             {
-                VmMm = mm, VmStart = mpnt.VmStart, VmEnd = mpnt.VmEnd, VmPageProt = mpnt.VmPageProt,
-                VmFlags = mpnt.VmFlags & ~VmFlags.Locked, VmOps = mpnt.VmOps, VmPgoff = mpnt.VmPgoff,
-                VmFile = mpnt.VmFile, VmPrivateData = mpnt.VmPrivateData,
+                VmMm = mm,
+                VmStart = mpnt.VmStart,
+                VmEnd = mpnt.VmEnd,
+                VmPageProt = mpnt.VmPageProt,
+                VmFlags = mpnt.VmFlags & ~VmFlags.Locked,
+                VmOps = mpnt.VmOps,
+                VmPgoff = mpnt.VmPgoff,
+                VmFile = mpnt.VmFile,
+                VmPrivateData = mpnt.VmPrivateData,
+                VmNext = null,
             };
 
-            // Linked in before its ptes are copied, so that swapoff can find the swap entries.
+            // Linked in before its ptes are copied, so that swapoff can see the swap entries.
             mm.PageTableLock.Lock();
             if (last == null)
                 mm.Mmap = tmp;
@@ -257,21 +268,21 @@ public sealed class Fork
                 last.VmNext = tmp;
             last = tmp;
             mm.MapCount++;
-            int retval = _kernel.Memory.CopyPageRange(mm, oldmm, tmp);
+            retval = _kernel.Memory.CopyPageRange(mm, oldmm, tmp);
             mm.PageTableLock.Unlock();
 
             tmp.VmOps?.Open?.Invoke(tmp);
 
             if (retval != 0)
-            {
-                // fail_nomem: what was copied is torn down by the caller's mmput.
-                _kernel.Arch.FlushTlbMm(oldmm);
-                return retval;
-            }
+                goto fail_nomem;
         }
+        retval = 0;
         _kernel.Mmap.BuildMmapRb(mm);
+
+    fail_nomem:
+        // On failure the caller's mmput tears down what was copied (exit_mmap walks the list).
         _kernel.Arch.FlushTlbMm(oldmm);
-        return 0;
+        return retval;
     }
 
     // PF_SUPERPRIV is not inherited; a fresh child has not exec'd yet.

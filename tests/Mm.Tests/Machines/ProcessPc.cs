@@ -9,7 +9,6 @@ namespace LinuxVm.Mm.Tests.Machines;
 /// A PC booted by <see cref="Machine.Boot"/> that runs processes, with init started. Helpers lay
 /// out anonymous memory in a process the way mmap would.
 /// </summary>
-/// <remarks>The mapping helper uses the mm/mmap.c shim until the mmap port lands on main.</remarks>
 public sealed class ProcessPc
 {
     private ProcessPc(Machine machine)
@@ -82,12 +81,15 @@ public sealed class ProcessPc
         uint flags = VmFlags.Read | (writable ? VmFlags.Write : 0) | VmFlags.MayRead | VmFlags.MayWrite | VmFlags.MayExec | extraFlags;
         var vma = new VmAreaStruct
         {
+            VmMm = task.Mm!,
             VmStart = start,
             VmEnd = start + length,
             VmFlags = flags,
             VmPageProt = Pgprot.Private((int)(flags & 7)),
         };
+        // insert_vm_struct links the region in; like exec's callers, the caller accounts for it.
         Kernel.Mmap.InsertVmStruct(task.Mm!, vma);
+        task.Mm!.TotalVm += length >> PageConstants.PageShift;
         return vma;
     }
 
