@@ -357,7 +357,10 @@ public sealed partial class Mmap
 
         KernelPanicException.BugOn(mm.MapCount != 0, "mm->map_count", "exit_mmap");
 
-        _kernel.Memory.ClearPageTables(mm, (uint)_kernel.Arch.FirstUserPgdNr, _kernel.Arch.UserPtrsPerPgd);
+        // Port note: an address space of a kernel that was never booted has no page directory
+        // (see mm_init), so there are no page tables to free.
+        if (mm.Pgd != 0)
+            _kernel.Memory.ClearPageTables(mm, (uint)_kernel.Arch.FirstUserPgdNr, _kernel.Arch.UserPtrsPerPgd);
 
         _kernel.Arch.FlushTlbMm(mm);
     }
