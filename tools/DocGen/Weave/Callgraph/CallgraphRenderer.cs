@@ -1,0 +1,38 @@
+using System.Net;
+using LinuxVm.DocGen.Graph;
+using LinuxVm.DocGen.Render;
+
+namespace LinuxVm.DocGen.Weave.Callgraph;
+
+/// <summary>Writes a call graph figure: a placeholder the Render stage fills with Graphviz's SVG, and a caption.</summary>
+public sealed class CallgraphRenderer : DirectiveRenderer<CallgraphBlock>
+{
+    /// <inheritdoc/>
+    protected override string? Render(WeaveContext context, CallgraphBlock block, Action<string> fail)
+    {
+        if (context.Resolve(block.Kernel, block.File, block.CSharp, fail) is not var (symbol, kernel))
+            return null;
+        var node = context.Graph.Of(symbol) ?? (kernel is null ? null : context.Map.NodesOf(kernel).FirstOrDefault());
+        if (node is null)
+        {
+            fail($"{kernel?.Name ?? block.CSharp} is not a ported function, so it has no call graph");
+            return null;
+        }
+        context.Mention(node.Kernel);
+        return Figure(context, node, block.Callees, block.Depth);
+    }
+
+    /// <summary>The figure HTML of one call graph on the current page.</summary>
+    public static string Figure(WeaveContext context, FunctionNode node, bool callees, int depth)
+    {
+        string dot = DotWriter.Write(context.Graph, context.Map, node, callees, depth, context.Page.SitePath);
+        string placeholder = context.Graphs.Add(dot);
+        int count = (callees ? node.Callees : node.Callers).Count;
+        string name = WebUtility.HtmlEncode(node.Kernel.Name);
+        string caption = callees
+            ? (count == 0 ? $"<code>{name}</code> calls no other ported function." : $"What <code>{name}</code> calls" + (depth > 1 ? $", {depth} levels deep." : "."))
+            : (count == 0 ? $"No ported function calls <code>{name}</code>." : $"Who calls <code>{name}</code>" + (depth > 1 ? $", {depth} levels up." : "."));
+        return $"<figure class=\"lvm-graph\" data-kernel=\"{name}\" data-direction=\"{(callees ? "callees" : "callers")}\">\n" +
+               $"{placeholder}\n<figcaption>{caption} Dashed arrows are calls through an operation table or the architecture contract.</figcaption>\n</figure>\n";
+    }
+}
