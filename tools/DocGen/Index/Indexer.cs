@@ -96,7 +96,19 @@ public static class Indexer
         static bool Implements(ISymbol impl, ISymbol iface) =>
             iface.ContainingType?.TypeKind == TypeKind.Interface && impl.ContainingType is { } t &&
             SymbolEqualityComparer.Default.Equals(t.FindImplementationForInterfaceMember(iface), impl);
-        return Implements(a, b) || Implements(b, a);
+        // Configuration variants (2-level and PAE page tables) override one abstract member.
+        static ISymbol? Root(ISymbol s)
+        {
+            ISymbol? r = null;
+            for (var o = s switch { IMethodSymbol m => (ISymbol?)m.OverriddenMethod, IPropertySymbol p => p.OverriddenProperty, _ => null };
+                 o is not null;
+                 o = o switch { IMethodSymbol m => m.OverriddenMethod, IPropertySymbol p => p.OverriddenProperty, _ => null })
+                r = o;
+            return r;
+        }
+        var ra = Root(a) ?? a;
+        var rb = Root(b) ?? b;
+        return Implements(a, b) || Implements(b, a) || SymbolEqualityComparer.Default.Equals(ra, rb);
     }
 
     private static void Collect(ISymbol symbol, LoadedSources sources, List<KernelSymbol> entries, ErrorList errors)
@@ -148,7 +160,7 @@ public static class Indexer
 
     private static KernelKind KindOf(ISymbol symbol, string name)
     {
-        if (symbol is INamedTypeSymbol || name.StartsWith("struct ", StringComparison.Ordinal) || name.StartsWith("union ", StringComparison.Ordinal))
+        if (symbol is INamedTypeSymbol || name.StartsWith("struct ", StringComparison.Ordinal) || name.StartsWith("union ", StringComparison.Ordinal) || name.StartsWith("enum ", StringComparison.Ordinal))
             return KernelKind.Struct;
         if (name.Contains('.'))
             return KernelKind.Field;

@@ -83,7 +83,7 @@ public static class SiteWriter
 
     private static void CopyTemplate(string target)
     {
-        string source = Path.Combine(AppContext.BaseDirectory, "template");
+        string source = Path.Combine(AppContext.BaseDirectory, "Site", "template");
         foreach (string f in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             string dest = Path.Combine(target, Path.GetRelativePath(source, f));

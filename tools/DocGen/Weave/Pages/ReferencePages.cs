@@ -121,7 +121,7 @@ public static class ReferencePages
         string? docId = symbol.GetDocumentationCommentId();
         if (docId is null || !InApi(symbol))
             return $"`{name}`";
-        return $"[`{name}`](xref:{Uid(docId)})";
+        return $"[`{name}`](xref:{Uid(docId).Replace("#", "%23", StringComparison.Ordinal)})";
     }
 
     /// <summary>docfx's uid of a documentation id.</summary>

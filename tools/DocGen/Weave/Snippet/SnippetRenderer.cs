@@ -93,7 +93,7 @@ public sealed partial class SnippetRenderer : DirectiveRenderer<SnippetBlock>
             if (context.Graph.Of(s) is { } n && !SymbolEqualityComparer.Default.Equals(n.Method, symbol))
             {
                 var (p, a) = context.Map.HomeOf(n);
-                return (SiteMap.Link(page, p, a, html: true), $"{n.Kernel.Name} ({n.Kernel.File})");
+                return (SiteMap.Link(page, p, a, html: false), $"{n.Kernel.Name} ({n.Kernel.File})");
             }
             return null;
         });
@@ -118,7 +118,7 @@ public sealed partial class SnippetRenderer : DirectiveRenderer<SnippetBlock>
             sb.Append("<code class=\"lvm-kname\">").Append(WebUtility.HtmlEncode(Indexer.CSharpName(symbol))).Append("</code>");
         if (part is not null)
             sb.Append(" <span class=\"lvm-part\">part ").Append(WebUtility.HtmlEncode(part)).Append("</span>");
-        sb.Append(" <a class=\"lvm-src\" href=\"").Append(SiteMap.Link(page, SiteMap.SourcePage(file), "L" + (first + 1), html: true)).Append("\">")
+        sb.Append(" <a class=\"lvm-src\" href=\"").Append(SiteMap.Link(page, SiteMap.SourcePage(file), "L" + (first + 1), html: false)).Append("\">")
           .Append(WebUtility.HtmlEncode(file)).Append(':').Append(part is null ? declLine : first + 1).Append("</a>");
         sb.Append("</div>\n");
         sb.Append("<pre class=\"lvm-code\"><code>");
