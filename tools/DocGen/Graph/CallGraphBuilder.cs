@@ -21,7 +21,7 @@ public static class CallGraphBuilder
     public static CallGraph Build(LoadedSources sources, SymbolIndex index)
     {
         var comp = sources.Compilation;
-        var models = sources.Trees.ToDictionary(t => t, t => comp.GetSemanticModel(t));
+        var models = sources.Trees.ToDictionary(t => t, sources.Model);
         var tables = OperationTables(sources, models);
         var implementations = Implementations(index);
 
@@ -255,7 +255,9 @@ public static class CallGraphBuilder
                     foreach (var m in Stored(model, pinit))
                         Add(prop, m);
                 }
-                else if (node is ArgumentSyntax arg && arg.Parent?.Parent is { } call &&
+                else if (node is ArgumentSyntax { Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax or LambdaExpressionSyntax or AnonymousMethodExpressionSyntax } arg &&
+                         (arg.Expression is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax || model.GetSymbolInfo(arg.Expression) is { Symbol: IMethodSymbol } or { CandidateSymbols.Length: > 0 }) &&
+                         arg.Parent?.Parent is { } call &&
                          model.GetSymbolInfo(call).Symbol is IMethodSymbol callee && InSource(callee))
                 {
                     var param = arg.NameColon is { } nc

@@ -49,15 +49,27 @@ public static class SourceLoader
             concurrentBuild: true, deterministic: true);
         var compilation = CSharpCompilation.Create("LinuxVm.DocGen.Port", trees, ReferenceAssemblies(), options);
 
+        // Binding every body through the per-tree semantic models (in parallel) both finds the
+        // compile errors and warms the models that Graph and Weave query afterwards.
+        var loaded = new LoadedSources(root, compilation, trees.Where(t => t.FilePath != "<implicit usings>").ToList());
+        var found = new System.Collections.Concurrent.ConcurrentBag<Diagnostic>();
+        Parallel.ForEach(trees, tree =>
+        {
+            foreach (var d in loaded.Model(tree).GetDiagnostics())
+                if (d.Severity == DiagnosticSeverity.Error)
+                    found.Add(d);
+        });
+        foreach (var d in compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !d.Location.IsInSource))
+            found.Add(d);
         var errors = new ErrorList();
-        foreach (var d in compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(50))
+        foreach (var d in found.OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).Take(50))
         {
             var span = d.Location.GetLineSpan();
             errors.Add(span.Path, span.StartLinePosition.Line + 1, span.StartLinePosition.Character + 1,
                 $"error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
         }
         errors.ThrowIfAny();
-        return new LoadedSources(root, compilation, trees.Where(t => t.FilePath != "<implicit usings>").ToList());
+        return loaded;
     }
 
     /// <summary>Repository-relative path with forward slashes.</summary>
@@ -120,4 +132,10 @@ public static class SourceLoader
 /// <param name="Root">Absolute repository root.</param>
 /// <param name="Compilation">One compilation of every source file.</param>
 /// <param name="Trees">The project's own syntax trees.</param>
-public sealed record LoadedSources(string Root, CSharpCompilation Compilation, IReadOnlyList<SyntaxTree> Trees);
+public sealed record LoadedSources(string Root, CSharpCompilation Compilation, IReadOnlyList<SyntaxTree> Trees)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<SyntaxTree, SemanticModel> _models = new();
+
+    /// <summary>The one semantic model of <paramref name="tree"/> that every stage shares (its bindings are cached).</summary>
+    public SemanticModel Model(SyntaxTree tree) => _models.GetOrAdd(tree, t => Compilation.GetSemanticModel(t));
+}

@@ -26,11 +26,15 @@ public static class Build
     {
         var timings = new List<(string, double)>();
         var sw = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         void Done(string stage)
         {
             double s = sw.Elapsed.TotalSeconds;
+            var now = Process.GetCurrentProcess().TotalProcessorTime;
             timings.Add((stage, s));
+            timings.Add((stage + ":cpu", (now - cpu).TotalSeconds));
             report?.Invoke(stage, s);
+            cpu = now;
             sw.Restart();
         }
         string root = o.Full(".");
@@ -74,7 +78,7 @@ public static class Build
         string project = Path.Combine(work, "site-src");
         string temp = Path.Combine(work, "site-out");
         SiteWriter.Write(project, result.Pages, result.CallgraphJson, o.Api ? ApiAssemblies(o) : [], temp);
-        var timings = result.Timings.ToList();
+        var timings = result.Timings.Where(t => !t.Stage.EndsWith(":cpu", StringComparison.Ordinal)).ToList();
         if (!o.NoDocfx)
             Docfx.Build(o.Full("."), Path.Combine(project, "docfx.json"), temp, o.Full(o.Site), Path.Combine(work, "site-old"));
         timings.Add(("site", sw.Elapsed.TotalSeconds));

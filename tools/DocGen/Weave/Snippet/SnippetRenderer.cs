@@ -86,7 +86,7 @@ public sealed partial class SnippetRenderer : DirectiveRenderer<SnippetBlock>
             }
         }
 
-        var model = context.Sources.Compilation.GetSemanticModel(tree);
+        var model = context.Sources.Model(tree);
         string page = context.Page.SitePath;
         var html = CodeHtml.Lines(tree, first, last, model, s =>
         {
