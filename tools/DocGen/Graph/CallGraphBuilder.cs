@@ -32,7 +32,13 @@ public static class CallGraphBuilder
             var model = models[tree];
             foreach (var decl in tree.GetRoot().DescendantNodes().Where(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax or IndexerDeclarationSyntax }))
             {
-                if (model.GetDeclaredSymbol(decl is ArrowExpressionClauseSyntax arrow ? arrow.Parent! : decl) is not { } declared)
+                bool hasBody = decl switch
+                {
+                    BaseMethodDeclarationSyntax m => m.Body is not null || m.ExpressionBody is not null,
+                    AccessorDeclarationSyntax a => a.Body is not null || a.ExpressionBody is not null,
+                    _ => true,
+                };
+                if (!hasBody || model.GetDeclaredSymbol(decl is ArrowExpressionClauseSyntax arrow ? arrow.Parent! : decl) is not { } declared)
                     continue;
                 var method = declared switch
                 {
@@ -134,7 +140,12 @@ public static class CallGraphBuilder
         if (called.MethodKind == MethodKind.DelegateInvoke)
         {
             // A call through a table slot: x.Nopage(...) or x.Nopage.Invoke(...).
-            var target = inv.Expression is MemberAccessExpressionSyntax { Name.Identifier.Text: "Invoke" } ma ? ma.Expression : inv.Expression;
+            var target = inv.Expression switch
+            {
+                MemberAccessExpressionSyntax { Name.Identifier.Text: "Invoke" } ma => ma.Expression,
+                MemberBindingExpressionSyntax { Name.Identifier.Text: "Invoke" } => inv.FirstAncestorOrSelf<ConditionalAccessExpressionSyntax>()?.Expression ?? inv.Expression,
+                _ => inv.Expression,
+            };
             if (model.GetSymbolInfo(target).Symbol is { } slot && tables.TryGetValue(slot.OriginalDefinition, out var methods))
                 list.AddRange(methods.Select(m => new RawEdge(m, true)));
             return;

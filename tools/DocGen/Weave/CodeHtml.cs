@@ -127,7 +127,7 @@ public static class CodeHtml
             return (symbol is ITypeSymbol ? "t" : "f", l.Href, l.Title);
         return symbol switch
         {
-            ITypeSymbol => ("t", null, null),
+            ITypeSymbol or IMethodSymbol { MethodKind: MethodKind.Constructor } => ("t", null, null),
             IMethodSymbol => ("f", null, null),
             _ => (null, null, null),
         };

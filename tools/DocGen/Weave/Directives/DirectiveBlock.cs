@@ -8,7 +8,7 @@ namespace LinuxVm.DocGen.Weave.Directives;
 /// attributes their meaning; a line that does not parse still becomes a block, carrying the
 /// <see cref="Error"/> that Weave reports with its place.
 /// </summary>
-public abstract class DirectiveBlock(BlockParser parser) : LeafBlock(parser)
+public abstract class DirectiveBlock(BlockParser parser) : LeafBlock(parser), IWovenNode
 {
     /// <summary>The directive's name (<c>snippet</c>, <c>callgraph</c>, ...).</summary>
     public string Name { get; set; } = "";
