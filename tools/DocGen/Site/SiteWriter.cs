@@ -66,7 +66,7 @@ public static class SiteWriter
         var sb = new StringBuilder();
         foreach (var p in pages)
         {
-            string title = p.Kind == PageKind.Chapter && p.Chapter is int n ? $"{n}. {p.Title}" : p.Title;
+            string title = p.Kind == PageKind.Chapter && p.Chapter is int n && !char.IsDigit(p.Title.FirstOrDefault()) ? $"{n}. {p.Title}" : p.Title;
             sb.Append("- name: ").Append(Yaml(title)).Append("\n  href: ").Append(p.SitePath[prefix.Length..]).Append('\n');
         }
         return sb.ToString();

@@ -29,7 +29,7 @@ public sealed class FigureRenderer : DirectiveRenderer<FigureBlock>
         else
         {
             // Blank lines would end the HTML block, so each line is its own span (as in snippets).
-            sb.Append("<pre class=\"lvm-figure-text\"><code>");
+            sb.Append("<pre class=\"lvm-figure-text\"><code class=\"nohighlight\">");
             foreach (string line in body.Split('\n'))
                 sb.Append("<span class=\"fl\">").Append(WebUtility.HtmlEncode(line)).Append("</span>\n");
             sb.Append("</code></pre>\n");

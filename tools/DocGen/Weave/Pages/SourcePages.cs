@@ -23,7 +23,7 @@ public static class SourcePages
             var lines = count == 0 ? [] : CodeHtml.Lines(tree, 0, count - 1);
             var sb = new StringBuilder();
             sb.Append("# ").Append(file).Append("\n\n");
-            sb.Append("<pre class=\"lvm-code lvm-source\"><code>");
+            sb.Append("<pre class=\"lvm-code lvm-source\"><code class=\"nohighlight\">");
             for (int i = 0; i < lines.Count; i++)
                 sb.Append("<span class=\"l\" id=\"L").Append(i + 1).Append("\"><a class=\"ln\" href=\"#L").Append(i + 1).Append("\">")
                   .Append(i + 1).Append("</a>").Append(lines[i]).Append("</span>\n");

@@ -121,7 +121,7 @@ public sealed partial class SnippetRenderer : DirectiveRenderer<SnippetBlock>
         sb.Append(" <a class=\"lvm-src\" href=\"").Append(SiteMap.Link(page, SiteMap.SourcePage(file), "L" + (first + 1), html: false)).Append("\">")
           .Append(WebUtility.HtmlEncode(file)).Append(':').Append(part is null ? declLine : first + 1).Append("</a>");
         sb.Append("</div>\n");
-        sb.Append("<pre class=\"lvm-code\"><code>");
+        sb.Append("<pre class=\"lvm-code\"><code class=\"nohighlight\">");
         for (int i = first; i <= last; i++)
         {
             if (markers.Contains(i))
