@@ -18,7 +18,8 @@ public sealed partial class PageAlloc
     /// <summary>
     /// Checks every populated zone and throws <see cref="InvariantViolationException"/> on the
     /// first inconsistency: a free block outside its zone, misaligned for its order, overlapping
-    /// another free block, or containing a page with a non-zero count or the reserved bit; a
+    /// another free block, or containing a page with a non-zero count or the reserved bit; a page
+    /// with a negative count (freed twice); a
     /// free_pages counter that differs from the sum of the lists; or a buddy bitmap bit that is
     /// not "exactly one of the pair is a free block of this order".
     /// </summary>
@@ -72,6 +73,12 @@ public sealed partial class PageAlloc
         }
         if (sum != zone.FreePages)
             throw Fail(zone, $"free_pages is {zone.FreePages} but the free lists hold {sum} pages");
+
+        // A page freed more often than it was allocated shows up as a negative count (the
+        // kernel's put_page_testzero simply goes below zero and frees nothing).
+        for (uint i = 0; i < zone.Size; i++)
+            if (memMap[zone.ZoneMemMap + i].Count < 0)
+                throw Fail(zone, $"page {zone.ZoneMemMap + i} has count {memMap[zone.ZoneMemMap + i].Count}: freed more often than allocated");
 
         CheckBitmaps(zone, freeOrder);
     }

@@ -97,3 +97,35 @@ public class MachineBootPageAllocTests
         k.PageAlloc.CheckInvariants();
     }
 }
+
+public class CheckerTests
+{
+    [Fact]
+    public void DoubleFree_IsReportedByTheChecker()
+    {
+        var k = LinuxVm.Mm.Tests.Machines.FlatPc.Boot(64).Kernel;
+        Page p = k.PageAlloc.AllocPage(Gfp.Kernel)!;
+        k.PageAlloc.FreePage(p);
+        k.PageAlloc.FreePage(p);   // the kernel would not notice: count goes to -1
+        var e = Assert.Throws<InvariantViolationException>(() => k.PageAlloc.CheckInvariants());
+        Assert.Contains("has count -1", e.Message);   // the page sits on a free list with count -1
+    }
+
+    [Fact]
+    public void CorruptedBitmap_IsReportedByTheChecker()
+    {
+        var k = LinuxVm.Mm.Tests.Machines.FlatPc.Boot(64).Kernel;
+        Zone normal = k.Numa.ContigPageData.NodeZones[MmZone.ZoneNormal];
+        normal.FreeArea[3].Map!.ChangeBit(100);
+        var e = Assert.Throws<InvariantViolationException>(() => k.PageAlloc.CheckInvariants());
+        Assert.Contains("order-3 bitmap bit 100", e.Message);
+    }
+
+    [Fact]
+    public void WrongFreeCount_IsReportedByTheChecker()
+    {
+        var k = LinuxVm.Mm.Tests.Machines.FlatPc.Boot(64).Kernel;
+        k.Numa.ContigPageData.NodeZones[MmZone.ZoneDma].FreePages++;
+        Assert.Contains("free_pages is", Assert.Throws<InvariantViolationException>(() => k.PageAlloc.CheckInvariants()).Message);
+    }
+}
