@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace LinuxVm.Mm.Sim;
 
 /// <summary>
@@ -8,6 +10,10 @@ namespace LinuxVm.Mm.Sim;
 public sealed class Bitmap
 {
     private readonly PhysicalMemory _memory;
+    // The frames the bitmap spans, remembered once they exist: PhysicalMemory never replaces a
+    // frame's array, so the buddy allocator's hot path skips the lookup after the first access.
+    private readonly byte[]?[] _frames;
+    private readonly uint _firstPfn;
 
     /// <summary>Views <paramref name="bits"/> bits starting at physical address <paramref name="paddr"/>.</summary>
     /// <param name="memory">The machine's RAM.</param>
@@ -20,6 +26,9 @@ public sealed class Bitmap
         PhysicalAddress = paddr;
         VirtualAddress = virt;
         Bits = bits;
+        _firstPfn = (uint)(paddr >> 12);
+        ulong lastByte = bits == 0 ? paddr : paddr + ((bits - 1) >> 5) * 4u + 3;
+        _frames = new byte[]?[(lastByte >> 12) - _firstPfn + 1];
     }
 
     /// <summary>Physical address of the bitmap.</summary>
@@ -38,30 +47,39 @@ public sealed class Bitmap
         return PhysicalAddress + (nr >> 5) * 4u;
     }
 
+    // The 32-bit word holding bit nr, materialising its frame (for writes).
+    private ref uint Word(uint nr)
+    {
+        ulong a = WordAddress(nr);
+        uint pfn = (uint)(a >> 12);
+        byte[] frame = _frames[pfn - _firstPfn] ??= _memory.Frame(pfn);
+        return ref Unsafe.As<byte, uint>(ref frame[(int)(a & 4095)]);
+    }
+
     /// <summary>Reads bit <paramref name="nr"/>.</summary>
     /// <param name="nr">Bit number.</param>
     [Linux("include/asm-i386/bitops.h", "test_bit")]
-    public bool TestBit(uint nr) => (_memory.ReadU32(WordAddress(nr)) & (1u << (int)(nr & 31))) != 0;
+    public bool TestBit(uint nr)
+    {
+        ulong a = WordAddress(nr);
+        uint pfn = (uint)(a >> 12);
+        byte[]? frame = _frames[pfn - _firstPfn] ??= _memory.PeekFrame(pfn);
+        return frame is not null && (Unsafe.As<byte, uint>(ref frame[(int)(a & 4095)]) & (1u << (int)(nr & 31))) != 0;
+    }
 
     /// <summary>Sets bit <paramref name="nr"/>.</summary>
     /// <param name="nr">Bit number.</param>
     [Linux("include/asm-i386/bitops.h", "set_bit")]
-    public void SetBit(uint nr)
-    {
-        ulong a = WordAddress(nr);
-        _memory.WriteU32(a, _memory.ReadU32(a) | (1u << (int)(nr & 31)));
-    }
+    public void SetBit(uint nr) => Word(nr) |= 1u << (int)(nr & 31);
 
     /// <summary>Clears bit <paramref name="nr"/>.</summary>
     /// <param name="nr">Bit number.</param>
     [Linux("include/asm-i386/bitops.h", "clear_bit")]
     public void ClearBit(uint nr)
     {
-        ulong a = WordAddress(nr);
-        uint w = _memory.ReadU32(a);
-        uint m = 1u << (int)(nr & 31);
-        if ((w & m) != 0)
-            _memory.WriteU32(a, w & ~m);
+        // Clearing a bit of a frame nobody wrote changes nothing: it already reads as zero.
+        if (TestBit(nr))
+            Word(nr) &= ~(1u << (int)(nr & 31));
     }
 
     /// <summary>Sets bit <paramref name="nr"/> and returns its old value.</summary>
@@ -91,11 +109,11 @@ public sealed class Bitmap
     [Linux("include/asm-i386/bitops.h", "__test_and_change_bit")]
     public bool TestAndChangeBit(uint nr)
     {
-        ulong a = WordAddress(nr);
-        uint w = _memory.ReadU32(a);
+        ref uint w = ref Word(nr);
         uint m = 1u << (int)(nr & 31);
-        _memory.WriteU32(a, w ^ m);
-        return (w & m) != 0;
+        bool old = (w & m) != 0;
+        w ^= m;
+        return old;
     }
 
     /// <summary>Flips bit <paramref name="nr"/>.</summary>
