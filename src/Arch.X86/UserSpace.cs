@@ -40,11 +40,20 @@ public sealed class UserSpace
         task = _kernel.Current;
         Cpu cpu = _arch.CurrentCpuData;
         var mm = task.Mm ?? throw new InvalidOperationException($"task {task} has no user address space");
-        if (cpu.Cr3 != _kernel.Pa(mm.Pgd))
+        if (cpu.Cr3 != mm.Pgd - I386.PageOffsetValue)
             _arch.SwitchMm(_kernel.InitMm, mm, task, cpu.Id);
-        _fault.SetRegs(cpu.Id, _arch.Thread(task).Regs);
+        // The last task's registers are remembered: looking them up is the costliest step here.
+        if (task != _lastTask)
+        {
+            _lastRegs = _arch.Thread(task).Regs;
+            _lastTask = task;
+        }
+        _fault.SetRegs(cpu.Id, _lastRegs);
         return cpu;
     }
+
+    private TaskStruct? _lastTask;
+    private PtRegs? _lastRegs;
 
     private void Leave(Cpu cpu) => _fault.SetRegs(cpu.Id, null);
 

@@ -1,0 +1,96 @@
+using FsCheck.Xunit;
+using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Tests.Machines;
+
+namespace LinuxVm.Mm.Tests.Memory;
+
+/// <summary>
+/// Random sequences of writes, reads, forks and exits by several processes sharing one machine:
+/// every process reads back exactly what it (or its parent, before the fork) wrote, rss always
+/// equals the pages its page tables map, and once every process has exited the machine has all
+/// its pages back.
+/// </summary>
+public class FaultProperties
+{
+    private const uint Base = 0x40000000;
+    private const int Pages = 24;
+
+    private sealed class Proc
+    {
+        public required TaskStruct Task;
+        public readonly uint[] Model = new uint[Pages];
+    }
+
+    // Each op packs: bits 0-2 kind, 3-4 which process, 5-9 page, 10-31 a value.
+    [Property(MaxTest = 25)]
+    public void WritesReadBack_RssMatchesPageTables_AndExitFreesEverything(uint[] ops)
+    {
+        var pc = ProcessPc.Boot(16, pae: ops.Length % 2 == 1);
+        uint before = pc.FreeIncludingQuicklists();
+        var procs = new List<Proc>();
+        Proc First()
+        {
+            var p = new Proc { Task = pc.Spawn("p") };
+            pc.MapAnonymous(p.Task, Base, Pages * 4096);
+            return p;
+        }
+        procs.Add(First());
+
+        foreach (uint op in ops.Take(60))
+        {
+            if (procs.Count == 0)
+                procs.Add(First());
+            Proc p = procs[(int)((op >> 3) & 3) % procs.Count];
+            int page = (int)((op >> 5) & 31) % Pages;
+            uint addr = Base + (uint)page * 4096 + (op & 0xF00);
+            switch (op & 7)
+            {
+                case 0: case 1: case 2:
+                    Assert.True(pc.User.WriteU32(p.Task, addr, op));
+                    p.Model[page] = op;
+                    // The written word sits at the page's offset chosen by the op; remember where.
+                    break;
+                case 3: case 4:
+                    // A read touches without writing: zero page or a shared COW page.
+                    pc.User.ReadU32(p.Task, Base + (uint)page * 4096);
+                    break;
+                case 5:
+                    if (procs.Count < 4)
+                    {
+                        var child = new Proc { Task = pc.Fork(p.Task) };
+                        p.Model.CopyTo(child.Model, 0);
+                        procs.Add(child);
+                    }
+                    break;
+                case 6:
+                    pc.Exit(p.Task);
+                    procs.Remove(p);
+                    break;
+                default:
+                    CheckAll(pc, procs);
+                    break;
+            }
+        }
+        CheckAll(pc, procs);
+        foreach (Proc p in procs)
+            pc.Exit(p.Task);
+        Assert.Equal(before, pc.FreeIncludingQuicklists());
+    }
+
+    // Every process's pages hold the last value it wrote to each (at the offset that value names),
+    // and its rss counts exactly the pages its page tables map.
+    private static void CheckAll(ProcessPc pc, List<Proc> procs)
+    {
+        foreach (Proc p in procs)
+        {
+            for (int page = 0; page < Pages; page++)
+            {
+                uint v = p.Model[page];
+                if (v == 0)
+                    continue;
+                Assert.Equal(v, pc.User.ReadU32(p.Task, Base + (uint)page * 4096 + (v & 0xF00)));
+            }
+            Assert.Equal(pc.CountMappedPages(p.Task, out _), p.Task.Mm!.Rss);
+        }
+    }
+}
