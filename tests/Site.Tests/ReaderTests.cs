@@ -26,6 +26,8 @@ public sealed class ReaderTests(SiteFixture site) : IClassFixture<SiteFixture>
         await page.WaitForURLAsync("**/chapters/**");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Assertions.Expect(page.Locator("article h1")).ToContainTextAsync("Getting started");
+        // Previous/next follow the reading order: chapter 0 leads to chapter 1.
+        await Assertions.Expect(page.Locator("#nextArticle .next a, #nextArticle a").Last).ToContainTextAsync("1.");
         await visit.Shot("chapter0");
 
         // The page_alloc chapter when it is written, else page_alloc's reference page, both from the TOC.
@@ -68,7 +70,7 @@ public sealed class ReaderTests(SiteFixture site) : IClassFixture<SiteFixture>
             if (await n.IsVisibleAsync())
             {
                 target = n;
-                label = (await n.Locator("text").InnerTextAsync()).Trim();
+                label = ((await n.Locator("text").TextContentAsync()) ?? "").Trim();
             }
         }
         Assert.NotNull(target);
@@ -99,11 +101,12 @@ public sealed class ReaderTests(SiteFixture site) : IClassFixture<SiteFixture>
         var hit = page.Locator("#search-results a", new() { HasTextRegex = new Regex("page_alloc", RegexOptions.IgnoreCase) }).First;
         await Assertions.Expect(hit).ToBeVisibleAsync(new() { Timeout = 30000 });
         await visit.Shot("results");
-        await hit.ClickAsync();
-        await page.WaitForURLAsync("**page_alloc**");
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await Assertions.Expect(page.Locator("article")).ToContainTextAsync(query);
-        await visit.Shot("found");
+        // docfx opens a search result in a new tab.
+        var found = await visit.Context.RunAndWaitForPageAsync(() => hit.ClickAsync());
+        await found.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.Contains("page_alloc", found.Url);
+        await Assertions.Expect(found.Locator("article")).ToContainTextAsync(query);
+        await visit.Shot("found", found);
         visit.AssertClean();
     }
 

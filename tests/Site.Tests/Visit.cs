@@ -18,9 +18,11 @@ public sealed class Visit : IAsyncDisposable
         Context = context;
         Page = page;
         _name = name;
-        page.Console += (_, m) => { if (m.Type == "error") ConsoleErrors.Add(m.Text + " @ " + m.Location); };
+        // Context-wide, so pages the site opens (search results open in a new tab) are watched too.
+        context.Console += (_, m) => { if (m.Type == "error") ConsoleErrors.Add(m.Text + " @ " + m.Location); };
+        context.Page += (_, p) => p.PageError += (_, e) => ConsoleErrors.Add("page error: " + e);
         page.PageError += (_, e) => ConsoleErrors.Add("page error: " + e);
-        page.Request += (_, r) =>
+        context.Request += (_, r) =>
         {
             var uri = new Uri(r.Url);
             if (uri.Scheme is "data" or "blob" or "about")
@@ -28,7 +30,7 @@ public sealed class Visit : IAsyncDisposable
             if (uri.Host != "127.0.0.1")
                 Outside.Add(r.Url);
         };
-        page.RequestFailed += (_, r) => Failed.Add(r.Url + " " + r.Failure);
+        context.RequestFailed += (_, r) => Failed.Add(r.Url + " " + r.Failure);
     }
 
     /// <summary>The browser context.</summary>
@@ -73,12 +75,13 @@ public sealed class Visit : IAsyncDisposable
         await Page.GotoAsync(_site.Server.BaseUrl + path, new PageGotoOptions { WaitUntil = WaitUntilState.NetworkIdle });
     }
 
-    /// <summary>Saves a full-page screenshot named after the session and step.</summary>
-    public async Task Shot(string step)
+    /// <summary>Saves a screenshot of <paramref name="page"/> (default: the session's page) named after the session and step.</summary>
+    public async Task Shot(string step, IPage? page = null)
     {
-        await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        page ??= Page;
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         _shots++;
-        await Page.ScreenshotAsync(new PageScreenshotOptions
+        await page.ScreenshotAsync(new PageScreenshotOptions
         {
             Path = Path.Combine(_site.Screenshots, $"{_name}-{_shots:00}-{step}.png"),
             FullPage = false,

@@ -118,6 +118,8 @@ public static class SiteWriter
                 ["resource"] = new[] { new Dictionary<string, object> { ["files"] = new[] { "callgraph.json" } } },
                 ["output"] = output,
                 ["template"] = new[] { "default", "modern", "template" },
+                // The pages are generated, so git history per file means nothing and costs a git call each.
+                ["disableGitFeatures"] = true,
                 ["globalMetadata"] = new Dictionary<string, object>
                 {
                     ["_appTitle"] = "Linux VM companion",
