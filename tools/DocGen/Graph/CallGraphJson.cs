@@ -26,8 +26,12 @@ public static class CallGraphJson
                 w.WriteString("source", n.SourceFile);
                 w.WriteNumber("line", n.Line);
                 w.WriteStartArray("calls");
+                // Two implementations of one name (2-level and PAE page tables) are one kernel callee.
+                var written = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var e in n.Callees)
                 {
+                    if (!written.Add(e.Target.Kernel.Key))
+                        continue;
                     w.WriteStartObject();
                     w.WriteString("kernel", e.Target.Kernel.Name);
                     w.WriteString("file", e.Target.Kernel.File);
