@@ -1,0 +1,52 @@
+using System.Text;
+using LinuxVm.Arch.X86;
+using LinuxVm.Mm;
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
+
+namespace LinuxVm.Figures;
+
+/// <summary>Figures for chapter 4 (process address space): a process's regions as /proc/&lt;pid&gt;/maps shows them, made by running mm/mmap.c, mprotect.c, mremap.c and mlock.c.</summary>
+public static class VmaFigures
+{
+    private const uint Rw = Mman.ProtRead | Mman.ProtWrite;
+    private const uint Anon = Mman.MapPrivate | Mman.MapAnonymous;
+
+    private static (Kernel K, TaskStruct P) Process()
+    {
+        Kernel k = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 }).Kernel;
+        k.Spawn(new ProgramImage("init"));
+        TaskStruct p = k.Spawn(new ProgramImage("prog"));
+        return (k, p);
+    }
+
+    /// <summary>
+    /// /proc/pid/maps after each step of a short session: exec, an mmap of 8 pages, mprotect of
+    /// pages 2-3 read-only, mlock of pages 5-6, brk by 3 pages, and mremap of the last region
+    /// to 12 pages with MREMAP_MAYMOVE.
+    /// </summary>
+    public static string MapsAfterASession()
+    {
+        (Kernel k, TaskStruct p) = Process();
+        var b = new StringBuilder();
+        void Show(string title)
+        {
+            b.Append("$ ").Append(title).Append('\n');
+            b.Append(k.ProcPid.Maps(p.Pid)).Append('\n');
+        }
+        Show("exec prog   (16 KiB text, 4 KiB data, 8 KiB bss)");
+        uint a = k.Sched.RunAsResult(p, () => k.Syscalls.Mmap(0, 8 * 0x1000, Rw, Anon));
+        Show($"mmap(0, 32 KiB, rw, private|anonymous) = {a:x8}");
+        k.Sched.RunAs(p, () => k.Syscalls.Mprotect(a + 0x2000, 0x2000, Mman.ProtRead));
+        Show($"mprotect({a + 0x2000:x8}, 8 KiB, r)");
+        k.Sched.RunAs(p, () => k.Syscalls.Mlock(a + 0x5000, 0x2000));
+        Show($"mlock({a + 0x5000:x8}, 8 KiB)");
+        uint brk = k.Sched.RunAsResult(p, () => k.Syscalls.Brk(0));
+        k.Sched.RunAs(p, () => k.Syscalls.Brk(brk + 0x3000));
+        Show($"brk({brk + 0x3000:x8})");
+        uint r = k.Sched.RunAsResult(p, () => k.Syscalls.Mremap(a + 0x7000, 0x1000, 0xc000, Mman.MremapMaymove));
+        Show($"mremap({a + 0x7000:x8}, 4 KiB, 48 KiB, MAYMOVE) = {r:x8}");
+        b.Append("$ grep Vm /proc/pid/status\n").Append(k.ProcPid.Status(p.Pid));
+        return b.ToString();
+    }
+}
