@@ -537,11 +537,22 @@ public sealed class Init
         val.MemUnit = PageSize;
     }
 
-    /// <summary>PAE only: creates the slab cache of 32-byte page directories.</summary>
-    /// <remarks>Port note: needs kmem_cache_create from mm/slab.c; until the slab allocator is wired
-    /// in, get_pgd_slow takes whole pages (see <see cref="PgtableThreeLevel.GetPgdSlow"/>) and this does nothing.</remarks>
+    /// <summary>The slab cache PAE page directories come from (null without PAE, or before pgtable_cache_init).</summary>
+    [Linux("arch/i386/mm/init.c", "pae_pgd_cachep")]
+    public KmemCache? PaePgdCachep { get; private set; }
+
+    /// <summary>
+    /// PAE only: creates the cache of page directories. A PAE pgd is four 8-byte entries, so a
+    /// whole page per process would waste 4064 bytes; the cache packs them, aligned to a cache
+    /// line, which also gives the 32-byte alignment cr3 needs. Without PAE it does nothing.
+    /// </summary>
     [Linux("arch/i386/mm/init.c", "pgtable_cache_init")]
     public void PgtableCacheInit()
     {
+        if (!_arch.Pae)
+            return;
+        PaePgdCachep = K.Slab.KmemCacheCreate("pae_pgd", 32, 0,
+            SlabFlags.HwcacheAlign | SlabFlags.MustHwcacheAlign, null, null)
+            ?? throw new KernelPanicException("cannot create the pae_pgd slab cache", "pgtable_cache_init");
     }
 }

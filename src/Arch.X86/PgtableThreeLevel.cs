@@ -87,7 +87,9 @@ public sealed class PgtableThreeLevel : PgtableLayout
     public override uint GetPgdSlow(I386 arch)
     {
         Kernel k = arch.Kernel;
-        uint pgd = k.PageAlloc.GetFreePage(Gfp.Kernel);
+        KmemCache cache = arch.Init.PaePgdCachep
+            ?? throw new KernelPanicException("pae_pgd_cachep used before pgtable_cache_init", "get_pgd_slow");
+        uint pgd = k.Slab.KmemCacheAlloc(cache, Gfp.Kernel);
         if (pgd == 0)
             return 0;
         var dir = new PgdPtr(pgd, EntryBytes);
@@ -106,7 +108,7 @@ public sealed class PgtableThreeLevel : PgtableLayout
     OutOom:
         for (i--; i >= 0; i--)
             k.PageAlloc.FreePage(k.Va(arch.ReadPgd(dir + i).Value - 1));
-        k.PageAlloc.FreePage(pgd);
+        k.Slab.KmemCacheFree(cache, pgd);
         return 0;
     }
 
@@ -119,6 +121,6 @@ public sealed class PgtableThreeLevel : PgtableLayout
         var dir = new PgdPtr(pgd, EntryBytes);
         for (int i = 0; i < arch.UserPtrsPerPgd; i++)
             k.PageAlloc.FreePage(k.Va(arch.ReadPgd(dir + i).Value - 1));
-        k.PageAlloc.FreePage(pgd);
+        k.Slab.KmemCacheFree(arch.Init.PaePgdCachep!, pgd);
     }
 }

@@ -249,10 +249,11 @@ public sealed partial class Vmalloc
     public VmStruct? GetVmArea(uint size, uint flags)
     {
         // #region kmalloc
-        // Port note: the C kmallocs the descriptor (16 bytes, from the size-32 cache). The slab
-        // allocator is not wired in yet, so the descriptor is a C# object and costs no simulated
-        // memory; kmalloc's failure path is kept in shape with a null check.
-        VmStruct? area = new VmStruct();
+        // The descriptor is charged to the size-32 kmalloc cache as in the kernel. Port note: its
+        // fields live in the C# object; the kmalloc'd bytes are kept so that the memory is really
+        // taken from the slab allocator and returned by vfree.
+        uint objp = _kernel.Slab.Kmalloc(VmStruct.SizeOf, Gfp.Kernel);
+        VmStruct? area = objp == 0 ? null : new VmStruct { Objp = objp };
         // #endregion
         if (area is null)
             return null;
@@ -260,7 +261,10 @@ public sealed partial class Vmalloc
         // #region search
         size += PageSize;                        // the guard page
         if (size == 0)
-            return null;                          // kfree(area): the size wrapped
+        {
+            _kernel.Slab.Kfree(area.Objp);        // the size wrapped
+            return null;
+        }
 
         uint addr = Arch.VmallocStart;
         VmlistLock.Lock();
@@ -290,7 +294,8 @@ public sealed partial class Vmalloc
 
     Out:
         VmlistLock.Unlock();
-        return null;                              // kfree(area)
+        _kernel.Slab.Kfree(area.Objp);
+        return null;
     }
 
     /// <summary>Frees the area that starts at <paramref name="addr"/>: unlinks it, unmaps and frees its pages. A bad or unknown address is logged and ignored.</summary>
@@ -317,7 +322,8 @@ public sealed partial class Vmalloc
                     prev.Next = tmp.Next;
                 VmfreeAreaPages(tmp.Addr, tmp.Size);
                 VmlistLock.Unlock();
-                return;                           // kfree(tmp)
+                _kernel.Slab.Kfree(tmp.Objp);
+                return;
             }
         }
         VmlistLock.Unlock();

@@ -32,6 +32,11 @@ public sealed class VmStruct
     [Linux("include/linux/vmalloc.h", "vm_struct.next")]
     public VmStruct? Next { get; set; }
 
+    /// <summary>Kernel virtual address of the 16 bytes kmalloc gave for this descriptor.</summary>
+    /// <remarks>Port note: C's descriptor *is* those bytes; here they are charged to the slab
+    /// allocator while the fields stay in this object.</remarks>
+    public uint Objp { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => $"vm_struct 0x{Addr:x8}-0x{Addr + Size:x8} flags={Flags}";
 }
