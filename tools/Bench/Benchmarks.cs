@@ -69,3 +69,55 @@ public class BootBenchmarks
     [Benchmark]
     public Machine Boot4GiB() => Machine.Boot(new MachineConfig { RamBytes = 4UL << 30, Pae = true });
 }
+
+/// <summary>mm/mmap.c and fork: system calls of a process with many regions, and copying a big address space.</summary>
+public class ProcessBenchmarks
+{
+    private const uint Rw = Mman.ProtRead | Mman.ProtWrite;
+    private const uint Anon = Mman.MapPrivate | Mman.MapAnonymous;
+    private Kernel _k = null!;
+    private Machine _m = null!;
+    private LinuxVm.Mm.KernelModel.TaskStruct _many = null!;
+    private LinuxVm.Mm.KernelModel.TaskStruct _big = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _m = Machine.Boot(new MachineConfig { RamBytes = 128UL << 20 });
+        _k = _m.Kernel;
+        _ = _m.Arch.Fault;
+        _k.Spawn(new LinuxVm.Mm.KernelModel.ProgramImage("init"));
+
+        // 1,000 one-page regions below TASK_UNMAPPED_BASE, alternating protections so none merge.
+        _many = _k.Spawn(new LinuxVm.Mm.KernelModel.ProgramImage("many"));
+        _k.Sched.RunAs(_many, () =>
+        {
+            for (uint i = 0; i < 1000; i++)
+                _k.Syscalls.Mmap(0x10000000 + i * 0x1000, 0x1000, i % 2 == 0 ? Rw : Mman.ProtRead, Anon | Mman.MapFixed);
+        });
+
+        // A process with 16 MiB of private memory, every page written once.
+        _big = _k.Spawn(new LinuxVm.Mm.KernelModel.ProgramImage("big"));
+        uint a = _k.Sched.RunAsResult(_big, () => _k.Syscalls.Mmap(0, 16u << 20, Rw, Anon));
+        for (uint off = 0; off < 16u << 20; off += 0x1000)
+            _m.Arch.User.WriteU32(_big, a + off, off);
+    }
+
+    /// <summary>One mmap of a page and its munmap, with 1,000 regions in the tree.</summary>
+    [Benchmark]
+    public void MmapMunmapWith1000Vmas() => _k.Sched.RunAs(_many, () =>
+    {
+        uint a = _k.Syscalls.Mmap(0, 0x1000, Rw, Anon);
+        _k.Syscalls.Munmap(a, 0x1000);
+    });
+
+    /// <summary>fork of the 16 MiB process (page tables copied, pages shared copy-on-write), then the child exits and is reaped.</summary>
+    [Benchmark]
+    public void Fork16MiBCow()
+    {
+        int pid = _k.Sched.RunAsResult(_big, () => _k.Fork.DoFork((uint)LinuxVm.Mm.KernelModel.Signal.Sigchld));
+        var child = _k.Sched.FindTaskByPid(pid)!;
+        _k.Sched.RunAs(child, () => _k.Exit.DoExit(0));
+        _k.Sched.RunAs(_big, () => _k.Exit.SysWait4(pid));
+    }
+}
