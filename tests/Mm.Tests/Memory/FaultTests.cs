@@ -159,3 +159,46 @@ public class FaultTests
             pc.Kernel.Sched.RunAs(a, () => pc.Arch.Mmu.ReadU32(pc.Arch.CurrentCpuData, 0x1000)));
     }
 }
+
+public class VmallocFaultTests
+{
+    [Fact]
+    public void KernelAccessToANewVmallocArea_CopiesThePgdEntryIntoTheProcess()
+    {
+        var pc = ProcessPc.Boot(64);
+        var p = pc.Spawn("late");
+        pc.MapAnonymous(p, 0x40000000, 4096);
+        // Allocated after the process's page directory was made: its pgd lacks the new entries.
+        uint area = pc.Kernel.Vmalloc.Alloc(8 << 20);
+        Assert.NotEqual(0u, area);
+        pc.Kernel.Sched.RunAs(pc.Init, () => pc.Arch.Mmu.WriteU32(pc.Arch.CurrentCpuData, area + (6 << 20), 77));
+        // vmalloc mappings are global: drop the TLB entry init's access left, so the walk happens.
+        pc.Kernel.Arch.FlushTlbAll();
+
+        uint read = 0;
+        var pgd = pc.Kernel.Arch.PgdOffset(p.Mm!, area + (6 << 20));
+        Assert.True(pc.Kernel.Arch.ReadPmd(pc.Kernel.Arch.PmdOffset(pgd, area + (6 << 20))).None);
+        pc.Kernel.Sched.RunAs(p, () =>
+        {
+            pc.User.TouchPages(0x40000000, 1);
+            read = pc.Arch.Mmu.ReadU32(pc.Arch.CurrentCpuData, area + (6 << 20));
+        });
+
+        Assert.Equal(77u, read);
+        Assert.False(pc.Kernel.Arch.ReadPmd(pc.Kernel.Arch.PmdOffset(pgd, area + (6 << 20))).None);
+    }
+
+    [Fact]
+    public void TouchPages_FaultsEachPageOnce()
+    {
+        var pc = ProcessPc.Boot();
+        var p = pc.Spawn("toucher");
+        pc.MapAnonymous(p, 0x40000000, 100 * 4096);
+        int done = pc.Kernel.Sched.RunAsResult(p, () => pc.User.TouchPages(0x40000000, 100));
+        Assert.Equal(100, done);
+        Assert.Equal(100u, p.MinFlt);
+        Assert.Equal(100u, p.Mm!.Rss);
+        // One page past the region: the 101st touch is a SIGSEGV.
+        Assert.Equal(100, pc.Kernel.Sched.RunAsResult(p, () => pc.User.TouchPages(0x40000000, 101)));
+    }
+}
