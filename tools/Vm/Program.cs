@@ -17,6 +17,7 @@ public static class Program
     {
         var root = new RootCommand("Linux 2.4.20 VM companion: a simulated PC running the C# port of mm/.");
         root.Subcommands.Add(BootCommand());
+        root.Subcommands.Add(ProcCommand());
         return root;
     }
 
@@ -69,6 +70,54 @@ public static class Program
             catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"vm boot: {e.Message}");
+                return 2;
+            }
+        });
+        return cmd;
+    }
+
+    /// <summary>The /proc files <c>vm proc</c> can print, by name.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<Machine, string>> ProcFiles = new Dictionary<string, Func<Machine, string>>
+    {
+        ["buddyinfo"] = m => m.Kernel.ProcMisc.BuddyinfoReadProc(),
+        ["meminfo"] = m => m.Kernel.ProcMisc.MeminfoReadProc(),
+        ["slabinfo"] = m => m.Kernel.Slab.ReadSlabinfo(),
+    };
+
+    private static Command ProcCommand()
+    {
+        var cmd = new Command("proc", "boot a PC and print /proc files of the fresh machine, in 2.4's layout");
+        var files = new Argument<string[]>("file")
+        {
+            Description = "one or more of: " + string.Join(", ", ProcFiles.Keys),
+            Arity = ArgumentArity.OneOrMore,
+        };
+        cmd.Arguments.Add(files);
+        var opts = new MachineOptions();
+        opts.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            string[] names = r.GetValue(files)!;
+            string? unknown = names.FirstOrDefault(n => !ProcFiles.ContainsKey(n));
+            if (unknown is not null)
+            {
+                Console.Error.WriteLine($"vm proc: no /proc/{unknown} here; choose from {string.Join(", ", ProcFiles.Keys)}");
+                return 2;
+            }
+            try
+            {
+                Machine m = opts.Boot(r);
+                foreach (string n in names)
+                {
+                    if (names.Length > 1)
+                        Console.WriteLine($"==> /proc/{n} <==");
+                    Console.Write(ProcFiles[n](m));
+                }
+                return 0;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"vm proc: {e.Message}");
                 return 2;
             }
         });
