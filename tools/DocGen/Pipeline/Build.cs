@@ -60,6 +60,7 @@ public static class Build
             context.LinkedSources.Add(t.FilePath);
         all.AddRange(SourcePages.Build(context, context.LinkedSources));
         context.Errors.ThrowIfAny();
+        timings.Add(("weave:figures", context.Figures.Elapsed.TotalSeconds));
         Done("weave");
 
         var svg = GraphRenderer.Draw(context.Graphs, o.Full(Path.Combine(o.Work, "cache", "dot")));
@@ -78,7 +79,7 @@ public static class Build
         string project = Path.Combine(work, "site-src");
         string temp = Path.Combine(work, "site-out");
         SiteWriter.Write(project, result.Pages, result.CallgraphJson, o.Api ? ApiAssemblies(o) : [], temp);
-        var timings = result.Timings.Where(t => !t.Stage.EndsWith(":cpu", StringComparison.Ordinal)).ToList();
+        var timings = result.Timings.Where(t => !t.Stage.Contains(':', StringComparison.Ordinal)).ToList();
         if (!o.NoDocfx)
             Docfx.Build(o.Full("."), Path.Combine(project, "docfx.json"), temp, o.Full(o.Site), Path.Combine(work, "site-old"));
         timings.Add(("site", sw.Elapsed.TotalSeconds));

@@ -13,6 +13,9 @@ public sealed class FigureRunner(string? assemblyPath)
     private readonly Dictionary<string, string> _done = new(StringComparer.Ordinal);
     private Assembly? _assembly;
 
+    /// <summary>Time spent inside figure methods (running the port), part of the weave stage.</summary>
+    public TimeSpan Elapsed { get; private set; }
+
     /// <summary>The figures assembly (null when the build has none).</summary>
     public string? AssemblyPath { get; } = assemblyPath;
 
@@ -34,6 +37,7 @@ public sealed class FigureRunner(string? assemblyPath)
         var method = type.GetMethod(methodName, BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes);
         if (method is null || method.ReturnType != typeof(string))
             return (null, $"figure '{run}' is not a public static string {methodName}() of {typeName}");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             string output = (string?)method.Invoke(null, null) ?? "";
@@ -43,6 +47,10 @@ public sealed class FigureRunner(string? assemblyPath)
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {
             return (null, $"figure '{run}' failed: {e.InnerException.GetType().Name}: {e.InnerException.Message}");
+        }
+        finally
+        {
+            Elapsed += clock.Elapsed;
         }
     }
 
