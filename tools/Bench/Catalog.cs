@@ -22,6 +22,8 @@ internal static class Catalog
         [nameof(SlabBenchmarks.Cache4096AllocFree)] = Target.Rate("kmem_cache 4 KiB alloc+free", "pairs/s", 10e6),
         [nameof(SlabBenchmarks.KmallocKfree)] = Target.Rate("kmalloc(100)+kfree", "pairs/s", null),
         [nameof(VmallocBenchmarks.Vmalloc64KVfree)] = Target.Rate("vmalloc(64 KiB)+vfree", "pairs/s", null),
+        [nameof(ProcessBenchmarks.FirstTouchFault)] = Target.Rate("first-touch anonymous fault", "faults/s", 1e6),
+        [nameof(ProcessBenchmarks.MappedAccess)] = Target.Rate("load from a mapped page", "accesses/s", 20e6),
         [nameof(ProcessBenchmarks.MmapMunmapWith1000Vmas)] = Target.Rate("mmap+munmap, 1,000 VMAs in the tree", "pairs/s", null),
         [nameof(ProcessBenchmarks.Fork16MiBCow)] = Target.Time("fork+exit of a 16 MiB process (COW)", null),
         [nameof(BootBenchmarks.Boot64MiB)] = Target.Time("boot 64 MiB machine", null),
