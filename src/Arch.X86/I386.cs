@@ -87,15 +87,15 @@ public sealed partial class I386 : IArchitecture
     public Mmu Mmu { get; private set; } = null!;
 
     /// <summary>The CPU supports 4 MiB pages.</summary>
-    [Linux("include/asm-i386/cpufeature.h", "cpu_has_pse")]
+    [Linux("include/asm-i386/processor.h", "cpu_has_pse")]
     public bool CpuHasPse { get; }
 
     /// <summary>The CPU supports global pages (a Pentium III does).</summary>
-    [Linux("include/asm-i386/cpufeature.h", "cpu_has_pge")]
+    [Linux("include/asm-i386/processor.h", "cpu_has_pge")]
     public bool CpuHasPge => true;
 
     /// <summary>The CPU supports PAE (a Pentium III does).</summary>
-    [Linux("include/asm-i386/cpufeature.h", "cpu_has_pae")]
+    [Linux("include/asm-i386/processor.h", "cpu_has_pae")]
     public bool CpuHasPae => true;
 
     /// <summary>The CR4 bits the kernel has turned on, copied into each CPU as it starts.</summary>

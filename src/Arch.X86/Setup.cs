@@ -52,12 +52,12 @@ public sealed class Setup
 
     /// <summary>Frame number of the first whole page at or above <paramref name="x"/>.</summary>
     /// <param name="x">A physical address.</param>
-    [Linux("include/linux/bootmem.h", "PFN_UP")]
+    [Linux("arch/i386/kernel/setup.c", "PFN_UP")]
     public static uint PfnUp(ulong x) => (uint)((x + PageSize - 1) >> PageShift);
 
     /// <summary>Frame number of the page holding <paramref name="x"/>.</summary>
     /// <param name="x">A physical address.</param>
-    [Linux("include/linux/bootmem.h", "PFN_DOWN")]
+    [Linux("arch/i386/kernel/setup.c", "PFN_DOWN")]
     public static uint PfnDown(ulong x) => (uint)(x >> PageShift);
 
     /// <summary>Physical address of frame <paramref name="x"/>.</summary>

@@ -26,7 +26,7 @@ public sealed class PtRegs
     public const uint X86EflagsIf = 0x00000200;
 
     /// <summary>The virtual-8086 flag of EFLAGS (never set in the simulation: no vm86 tasks).</summary>
-    [Linux("include/asm-i386/processor.h", "VM_MASK")]
+    [Linux("include/asm-i386/vm86.h", "VM_MASK")]
     public const uint VmMask = 0x00020000;
 }
 
