@@ -24,23 +24,23 @@ IConfig config = ManualConfig.CreateEmpty()
 
 var rows = new List<Row>();
 Summary summary = BenchmarkRunner.Run(Catalog.BenchmarkTypes, config).Single();
-foreach (BenchmarkReport report in summary.Reports)
+var reports = summary.Reports.ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name);
+foreach ((string method, Target target) in Catalog.Targets)
 {
-    string method = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
-    Target target = Catalog.Targets[method];
-    double? meanNs = report.ResultStatistics?.Mean;
+    double? meanNs = reports.GetValueOrDefault(method)?.ResultStatistics?.Mean;
     rows.Add(meanNs is null
         ? new Row(target.Label, "failed", target.Goal, false)
         : target.Row(meanNs.Value));
 }
-rows.Sort((a, b) => Catalog.Order(a.Label).CompareTo(Catalog.Order(b.Label)));
 rows.AddRange(HostMemory.Measure());
 
 int labelWidth = rows.Max(r => r.Label.Length);
 Console.WriteLine();
 Console.WriteLine($"{"measure".PadRight(labelWidth)}  {"value",16}  {"target",-22}  met");
 foreach (Row r in rows)
-    Console.WriteLine($"{r.Label.PadRight(labelWidth)}  {r.Value,16}  {r.Goal,-22}  {(r.Met ? "yes" : "NO")}");
+    Console.WriteLine($"{r.Label.PadRight(labelWidth)}  {r.Value,16}  {r.Goal,-22}  {(quick ? "-" : r.Met ? "yes" : "NO")}");
 Console.WriteLine();
+if (quick)
+    Console.WriteLine("--quick runs each benchmark once, before the JIT has optimised it: a smoke test, not a measurement.");
 Console.WriteLine($"({Environment.ProcessorCount} host CPUs, .NET {Environment.Version}; the simulation itself is single-threaded)");
 return 0;

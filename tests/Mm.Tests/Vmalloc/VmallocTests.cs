@@ -103,9 +103,8 @@ public class VmallocTests
         Machine m = Boot(32, pae);
         Vmalloc v = m.Kernel.Vmalloc;
         // The vm_struct descriptors come from the size-32 kmalloc cache, which keeps its slabs (and
-        // per-CPU arrays keep freed objects) after vfree: count its pages as well as the free ones.
-        KmemCache descriptors = m.Kernel.Slab.KmemFindGeneralCachep(VmStruct.SizeOf, Gfp.Kernel)!;
-        uint free = m.Kernel.PageAlloc.NrFreePages() + SlabPages(descriptors);
+        // per-CPU arrays keep freed objects) after vfree: count slab pages as well as free ones.
+        uint free = m.Kernel.PageAlloc.NrFreePages() + (uint)m.Kernel.Slab.PagesInSlabs();
         var held = new List<uint>();
         uint tables = 0;
         foreach (int x in ops)
@@ -140,13 +139,7 @@ public class VmallocTests
         v.CheckInvariants();
         // Page tables made for the vmalloc range stay allocated (vfree never frees them).
         tables = CountPageTables(m);
-        return v.Vmlist is null && m.Kernel.PageAlloc.NrFreePages() + SlabPages(descriptors) + tables == free;
-    }
-
-    private static uint SlabPages(KmemCache cache)
-    {
-        int slabs = cache.SlabsFull.Count() + cache.SlabsPartial.Count() + cache.SlabsFree.Count();
-        return (uint)slabs << (int)cache.Gfporder;
+        return v.Vmlist is null && m.Kernel.PageAlloc.NrFreePages() + (uint)m.Kernel.Slab.PagesInSlabs() + tables == free;
     }
 
     private static uint CountPageTables(Machine m)
