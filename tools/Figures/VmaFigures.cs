@@ -46,7 +46,12 @@ public static class VmaFigures
         Show($"brk({brk + 0x3000:x8})");
         uint r = k.Sched.RunAsResult(p, () => k.Syscalls.Mremap(a + 0x7000, 0x1000, 0xc000, Mman.MremapMaymove));
         Show($"mremap({a + 0x7000:x8}, 4 KiB, 48 KiB, MAYMOVE) = {r:x8}");
-        b.Append("$ grep Vm /proc/pid/status\n").Append(k.ProcPid.Status(p.Pid));
+        b.Append("$ grep Vm /proc/pid/status\n");
+        foreach (string line in k.ProcPid.Status(p.Pid).Split('\n'))
+        {
+            if (line.StartsWith("Vm", StringComparison.Ordinal))
+                b.Append(line).Append('\n');
+        }
         return b.ToString();
     }
 }

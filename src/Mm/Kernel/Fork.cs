@@ -320,6 +320,8 @@ public sealed class Fork
             Nice = current.Nice,
             Policy = current.Policy,
             Uid = current.Uid, Euid = current.Euid, Suid = current.Suid,
+            Fsuid = current.Fsuid, Gid = current.Gid, Egid = current.Egid,
+            Sgid = current.Sgid, Fsgid = current.Fsgid, Groups = [.. current.Groups],
             CapEffective = current.CapEffective,
             CapInheritable = current.CapInheritable,
             CapPermitted = current.CapPermitted,

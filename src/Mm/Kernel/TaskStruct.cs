@@ -182,6 +182,30 @@ public sealed class TaskStruct : IPageAllocTask
     [Linux("include/linux/sched.h", "task_struct.suid")]
     public uint Suid { get; set; }
 
+    /// <summary>File-system user id: the id permission checks on files use (follows euid).</summary>
+    [Linux("include/linux/sched.h", "task_struct.fsuid")]
+    public uint Fsuid { get; set; }
+
+    /// <summary>Real group id.</summary>
+    [Linux("include/linux/sched.h", "task_struct.gid")]
+    public uint Gid { get; set; }
+
+    /// <summary>Effective group id.</summary>
+    [Linux("include/linux/sched.h", "task_struct.egid")]
+    public uint Egid { get; set; }
+
+    /// <summary>Saved group id.</summary>
+    [Linux("include/linux/sched.h", "task_struct.sgid")]
+    public uint Sgid { get; set; }
+
+    /// <summary>File-system group id.</summary>
+    [Linux("include/linux/sched.h", "task_struct.fsgid")]
+    public uint Fsgid { get; set; }
+
+    /// <summary>Supplementary groups (2.4 keeps up to NGROUPS, 32, in a fixed array with a count).</summary>
+    [Linux("include/linux/sched.h", "task_struct.groups")]
+    public uint[] Groups { get; set; } = [];
+
     /// <summary>Effective capabilities: bit n is capability n (<see cref="Capability.CapToMask"/>).</summary>
     [Linux("include/linux/sched.h", "task_struct.cap_effective")]
     public uint CapEffective { get; set; }

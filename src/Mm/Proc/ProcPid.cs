@@ -8,7 +8,7 @@ namespace LinuxVm.Mm.Proc;
 
 /// <summary>
 /// The per-process memory files of fs/proc/array.c, as text in the exact 2.4.20 layout:
-/// /proc/&lt;pid&gt;/maps (one line per region) and the memory lines of /proc/&lt;pid&gt;/status.
+/// /proc/&lt;pid&gt;/maps (one line per region) and /proc/&lt;pid&gt;/status.
 /// </summary>
 public sealed class ProcPid
 {
@@ -70,22 +70,172 @@ public sealed class ProcPid
         b.Append(tag).Append(":\t").Append(kb.ToString(CultureInfo.InvariantCulture).PadLeft(8)).Append(" kB\n");
 
     /// <summary>
-    /// The memory part of /proc/&lt;pid&gt;/status for <paramref name="task"/>: the task_mem lines,
-    /// or nothing for a kernel thread (no mm).
+    /// The first line of /proc/&lt;pid&gt;/status: <c>Name:</c>, a tab and the command name, with a
+    /// backslash doubled and a newline written as <c>\n</c> so the line stays one line.
+    /// </summary>
+    /// <param name="p">The task.</param>
+    /// <param name="b">Where the line goes.</param>
+    [Linux("fs/proc/array.c", "task_name")]
+    public static void TaskName(TaskStruct p, StringBuilder b)
+    {
+        b.Append("Name:\t");
+        // comm is a 16-byte array: at most 15 characters before its terminating zero.
+        string name = p.Comm.Length > 15 ? p.Comm[..15] : p.Comm;
+        foreach (char c in name)
+        {
+            if (c == '\0')
+                break;
+            if (c == '\\')
+                b.Append("\\\\");
+            else if (c == '\n')
+                b.Append("\\n");
+            else
+                b.Append(c);
+        }
+        b.Append('\n');
+    }
+
+    // The states in bit order: running is 0, and each later entry is the next bit of task->state.
+    [Linux("fs/proc/array.c", "task_state_array")]
+    private static readonly string[] TaskStateArray =
+        ["R (running)", "S (sleeping)", "D (disk sleep)", "Z (zombie)", "T (stopped)", "W (paging)"];
+
+    /// <summary>
+    /// The state text of <paramref name="tsk"/>: the entry of the state array indexed by the
+    /// position of the highest state bit set (0 for running).
+    /// </summary>
+    /// <param name="tsk">The task.</param>
+    [Linux("fs/proc/array.c", "get_task_state")]
+    public static string GetTaskState(TaskStruct tsk)
+    {
+        uint state = (uint)(tsk.State & (Sched.TaskRunning | Sched.TaskInterruptible
+            | Sched.TaskUninterruptible | Sched.TaskZombie | Sched.TaskStopped));
+        int i = 0;
+        while (state != 0)
+        {
+            i++;
+            state >>= 1;
+        }
+        return TaskStateArray[i];
+    }
+
+    /// <summary>
+    /// The state and identity lines of /proc/&lt;pid&gt;/status: State, Tgid, Pid, PPid (0 for pid 0),
+    /// TracerPid, the four user and four group ids, FDSize and the supplementary groups.
+    /// </summary>
+    /// <param name="p">The task.</param>
+    /// <param name="b">Where the lines go.</param>
+    /// <remarks>Port note: open files are outside the model, so no task has a files_struct and
+    /// FDSize reads 0, as 2.4 prints for a task without one. No task is ever traced, and 2.4.20
+    /// prints 0 for TracerPid in any case.</remarks>
+    [Linux("fs/proc/array.c", "task_state")]
+    public void TaskState(TaskStruct p, StringBuilder b)
+    {
+        _kernel.Sched.TasklistLock.Lock();
+        b.Append(CultureInfo.InvariantCulture,
+            $"State:\t{GetTaskState(p)}\nTgid:\t{p.Tgid}\nPid:\t{p.Pid}\nPPid:\t{(p.Pid != 0 ? p.POpptr.Pid : 0)}\nTracerPid:\t0\n");
+        b.Append(CultureInfo.InvariantCulture, $"Uid:\t{p.Uid}\t{p.Euid}\t{p.Suid}\t{p.Fsuid}\n");
+        b.Append(CultureInfo.InvariantCulture, $"Gid:\t{p.Gid}\t{p.Egid}\t{p.Sgid}\t{p.Fsgid}\n");
+        _kernel.Sched.TasklistLock.Unlock();
+        p.AllocLock.Lock();
+        b.Append("FDSize:\t0\nGroups:\t");
+        p.AllocLock.Unlock();
+        foreach (uint g in p.Groups)
+            b.Append(CultureInfo.InvariantCulture, $"{g} ");
+        b.Append('\n');
+    }
+
+    /// <summary>
+    /// Splits the handlers of <paramref name="p"/> into the signals it ignores and the signals it
+    /// catches (a handler other than SIG_DFL and SIG_IGN). Bit n-1 stands for signal n.
+    /// </summary>
+    /// <param name="p">The task.</param>
+    [Linux("fs/proc/array.c", "collect_sigign_sigcatch")]
+    public static (ulong Ign, ulong Catch) CollectSigignSigcatch(TaskStruct p)
+    {
+        ulong ign = 0, caught = 0;
+        p.SigmaskLock.Lock();
+        if (p.Sig != null)
+        {
+            for (int i = 1; i <= Signal.Nsig; i++)
+            {
+                uint handler = p.Sig.Action[i - 1];
+                if (handler == Signal.SigIgn)
+                    ign |= Signal.Sigmask(i);
+                else if (handler != Signal.SigDfl)
+                    caught |= Signal.Sigmask(i);
+            }
+        }
+        p.SigmaskLock.Unlock();
+        return (ign, caught);
+    }
+
+    /// <summary>
+    /// A signal set as 16 hexadecimal digits, highest signals first: each digit holds four
+    /// signals, so signal 1 is the lowest bit of the last digit.
+    /// </summary>
+    /// <param name="set">Bit n-1 set for signal n.</param>
+    [Linux("kernel/sched.c", "render_sigset_t")]
+    public static string RenderSigsetT(ulong set)
+    {
+        var digits = new char[Signal.Nsig / 4];
+        int pos = 0;
+        for (int i = Signal.Nsig - 4; i >= 0; i -= 4)
+        {
+            int x = (int)((set >> i) & 0xf);
+            digits[pos++] = (char)(x < 10 ? '0' + x : 'a' + x - 10);
+        }
+        return new string(digits);
+    }
+
+    /// <summary>The four signal lines of /proc/&lt;pid&gt;/status: pending, blocked, ignored, caught.</summary>
+    /// <param name="p">The task.</param>
+    /// <param name="b">Where the lines go.</param>
+    [Linux("fs/proc/array.c", "task_sig")]
+    public static void TaskSig(TaskStruct p, StringBuilder b)
+    {
+        b.Append("SigPnd:\t").Append(RenderSigsetT(p.Pending.Signal)).Append('\n');
+        b.Append("SigBlk:\t").Append(RenderSigsetT(p.Blocked)).Append('\n');
+        (ulong ign, ulong caught) = CollectSigignSigcatch(p);
+        b.Append("SigIgn:\t").Append(RenderSigsetT(ign)).Append('\n');
+        b.Append("SigCgt:\t").Append(RenderSigsetT(caught)).Append('\n');
+    }
+
+    /// <summary>The three capability lines of /proc/&lt;pid&gt;/status, as 16 hexadecimal digits each.</summary>
+    /// <param name="p">The task.</param>
+    /// <param name="b">Where the lines go.</param>
+    [Linux("fs/proc/array.c", "task_cap")]
+    public static void TaskCap(TaskStruct p, StringBuilder b)
+    {
+        b.Append(CultureInfo.InvariantCulture, $"CapInh:\t{p.CapInheritable:x16}\n");
+        b.Append(CultureInfo.InvariantCulture, $"CapPrm:\t{p.CapPermitted:x16}\n");
+        b.Append(CultureInfo.InvariantCulture, $"CapEff:\t{p.CapEffective:x16}\n");
+    }
+
+    /// <summary>
+    /// The whole of /proc/&lt;pid&gt;/status for <paramref name="task"/>, in 2.4.20's order: name,
+    /// state and ids, the memory lines (only when the task has an mm), signals, capabilities.
     /// </summary>
     /// <param name="task">The task.</param>
-    /// <remarks>Port note: the other lines of proc_pid_status (name, state, ids, signals,
-    /// capabilities) are outside mm/ and not produced.</remarks>
     [Linux("fs/proc/array.c", "proc_pid_status")]
     public string ProcPidStatus(TaskStruct task)
     {
+        var b = new StringBuilder();
+        TaskName(task, b);
+        TaskState(task, b);
+        task.AllocLock.Lock();
         MmStruct? mm = task.Mm;
-        if (mm == null)
-            return "";
-        mm.MmUsers++;
-        string text = TaskMem(mm);
-        _kernel.Fork.Mmput(mm);
-        return text;
+        if (mm != null)
+            mm.MmUsers++;
+        task.AllocLock.Unlock();
+        if (mm != null)
+        {
+            b.Append(TaskMem(mm));
+            _kernel.Fork.Mmput(mm);
+        }
+        TaskSig(task, b);
+        TaskCap(task, b);
+        return b.ToString();
     }
 
     /// <summary>
@@ -141,7 +291,7 @@ public sealed class ProcPid
     /// <exception cref="ArgumentException">No such task.</exception>
     public string Maps(int pid) => ProcPidReadMaps(Find(pid));
 
-    /// <summary>The Vm* lines of /proc/&lt;pid&gt;/status of the task with <paramref name="pid"/>.</summary>
+    /// <summary>/proc/&lt;pid&gt;/status of the task with <paramref name="pid"/>.</summary>
     /// <param name="pid">The process id.</param>
     /// <exception cref="ArgumentException">No such task.</exception>
     public string Status(int pid) => ProcPidStatus(Find(pid));
