@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
 namespace LinuxVm.Mm.Sim;
 
 /// <summary>
@@ -6,16 +9,28 @@ namespace LinuxVm.Mm.Sim;
 /// frame that was never written gives zeros.
 /// </summary>
 /// <remarks>
-/// Addresses here are physical. Page tables, bootmem and buddy bitmaps, and everything a
+/// <para>Addresses here are physical. Page tables, bootmem and buddy bitmaps, and everything a
 /// simulated process writes live in these frames. Frames beyond the installed RAM (holes in the
 /// e820 map) may still be addressed so that the port can reason about them, but
-/// <see cref="IsRam"/> tells which frames exist.
+/// <see cref="IsRam"/> tells which frames exist.</para>
+/// <para>Zeroing a whole frame (clear_page, for every new anonymous page) is recorded rather than
+/// done: each frame has a 64-bit mask with one bit per 64-byte line, and a set bit means "this line
+/// reads as zero, whatever the array still holds". The first access to such a line clears it for
+/// real. What the simulated machine sees is the same; what the host pays for a page that is
+/// zeroed and then has one word written is one line instead of sixty-four, which keeps the
+/// first-touch fault path from being bound by the host's memory bandwidth.</para>
 /// </remarks>
 public sealed class PhysicalMemory
 {
     private const int FrameShift = 12;
     private const int FrameSize = 1 << FrameShift;
+    private const int LineShift = 6;
     private readonly byte[]?[] _frames;
+    // Bit i set: line i (bytes 64i to 64i+63) of the frame is zero, even if the array is not yet.
+    private readonly ulong[] _zeroLines;
+    // Frames whose arrays were handed out (Frame, PeekFrame): a caller may read them directly,
+    // so they are always kept exact and never zeroed lazily.
+    private readonly bool[] _exposed;
 
     /// <summary>Creates an address space of <paramref name="frameCount"/> frames, all untouched.</summary>
     /// <param name="frameCount">Frames from physical address 0 up to the highest RAM address.</param>
@@ -23,6 +38,8 @@ public sealed class PhysicalMemory
     {
         FrameCount = frameCount;
         _frames = new byte[frameCount][];
+        _zeroLines = new ulong[frameCount];
+        _exposed = new bool[frameCount];
     }
 
     /// <summary>Number of frames addressable, holes included.</summary>
@@ -38,66 +55,71 @@ public sealed class PhysicalMemory
     /// <param name="pfn">Page frame number.</param>
     public bool IsTouched(uint pfn) => _frames[pfn] is not null;
 
-    /// <summary>The contents of frame <paramref name="pfn"/>, materialising it if needed.</summary>
+    /// <summary>
+    /// The contents of frame <paramref name="pfn"/>, materialising it if needed. The array stays
+    /// exact from then on, so the caller may keep it and read it directly.
+    /// </summary>
     /// <param name="pfn">Page frame number.</param>
     public byte[] Frame(uint pfn)
     {
-        if (pfn >= FrameCount)
-            throw new ArgumentOutOfRangeException(nameof(pfn), $"frame {pfn:x} is beyond physical memory ({FrameCount:x} frames)");
-        byte[]? frame = _frames[pfn];
-        if (frame is null)
-        {
-            frame = new byte[FrameSize];
-            _frames[pfn] = frame;
-            TouchedFrames++;
-        }
+        byte[] frame = Materialise(pfn);
+        Expose(pfn, frame);
         return frame;
     }
 
-    /// <summary>Reads frame <paramref name="pfn"/> without materialising it: null means all zeros.</summary>
+    /// <summary>
+    /// Reads frame <paramref name="pfn"/> without materialising it: null means all zeros. Like
+    /// <see cref="Frame"/>, an array returned stays exact.
+    /// </summary>
     /// <param name="pfn">Page frame number.</param>
-    public byte[]? PeekFrame(uint pfn) => _frames[pfn];
+    public byte[]? PeekFrame(uint pfn)
+    {
+        byte[]? frame = _frames[pfn];
+        if (frame is not null)
+            Expose(pfn, frame);
+        return frame;
+    }
 
     /// <summary>Reads a 32-bit little-endian word.</summary>
     /// <param name="paddr">Physical address, 4-byte aligned.</param>
     public uint ReadU32(ulong paddr)
     {
-        byte[]? f = _frames[paddr >> FrameShift];
-        return f is null ? 0 : BitConverter.ToUInt32(f, (int)(paddr & (FrameSize - 1)));
+        byte[]? f = Existing(paddr, 4, out int offset);
+        return f is null ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(f.AsSpan(offset));
     }
 
     /// <summary>Writes a 32-bit little-endian word.</summary>
     /// <param name="paddr">Physical address, 4-byte aligned.</param>
     /// <param name="value">The word.</param>
     public void WriteU32(ulong paddr, uint value) =>
-        BitConverter.TryWriteBytes(Frame((uint)(paddr >> FrameShift)).AsSpan((int)(paddr & (FrameSize - 1))), value);
+        BinaryPrimitives.WriteUInt32LittleEndian(Writable(paddr, 4, out int offset).AsSpan(offset), value);
 
     /// <summary>Reads a 64-bit little-endian word.</summary>
     /// <param name="paddr">Physical address, 8-byte aligned.</param>
     public ulong ReadU64(ulong paddr)
     {
-        byte[]? f = _frames[paddr >> FrameShift];
-        return f is null ? 0 : BitConverter.ToUInt64(f, (int)(paddr & (FrameSize - 1)));
+        byte[]? f = Existing(paddr, 8, out int offset);
+        return f is null ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(f.AsSpan(offset));
     }
 
     /// <summary>Writes a 64-bit little-endian word.</summary>
     /// <param name="paddr">Physical address, 8-byte aligned.</param>
     /// <param name="value">The word.</param>
     public void WriteU64(ulong paddr, ulong value) =>
-        BitConverter.TryWriteBytes(Frame((uint)(paddr >> FrameShift)).AsSpan((int)(paddr & (FrameSize - 1))), value);
+        BinaryPrimitives.WriteUInt64LittleEndian(Writable(paddr, 8, out int offset).AsSpan(offset), value);
 
     /// <summary>Reads one byte.</summary>
     /// <param name="paddr">Physical address.</param>
     public byte ReadByte(ulong paddr)
     {
-        byte[]? f = _frames[paddr >> FrameShift];
-        return f is null ? (byte)0 : f[paddr & (FrameSize - 1)];
+        byte[]? f = Existing(paddr, 1, out int offset);
+        return f is null ? (byte)0 : f[offset];
     }
 
     /// <summary>Writes one byte.</summary>
     /// <param name="paddr">Physical address.</param>
     /// <param name="value">The byte.</param>
-    public void WriteByte(ulong paddr, byte value) => Frame((uint)(paddr >> FrameShift))[paddr & (FrameSize - 1)] = value;
+    public void WriteByte(ulong paddr, byte value) => Writable(paddr, 1, out int offset)[offset] = value;
 
     /// <summary>Copies bytes out of physical memory; the range may cross frames.</summary>
     /// <param name="paddr">Physical address of the first byte.</param>
@@ -108,7 +130,7 @@ public sealed class PhysicalMemory
         {
             int offset = (int)(paddr & (FrameSize - 1));
             int n = Math.Min(FrameSize - offset, destination.Length);
-            byte[]? f = _frames[paddr >> FrameShift];
+            byte[]? f = Existing(paddr, n, out _);
             if (f is null)
                 destination[..n].Clear();
             else
@@ -127,7 +149,7 @@ public sealed class PhysicalMemory
         {
             int offset = (int)(paddr & (FrameSize - 1));
             int n = Math.Min(FrameSize - offset, source.Length);
-            source[..n].CopyTo(Frame((uint)(paddr >> FrameShift)).AsSpan(offset, n));
+            source[..n].CopyTo(Writable(paddr, n, out _).AsSpan(offset, n));
             source = source[n..];
             paddr += (ulong)n;
         }
@@ -144,9 +166,17 @@ public sealed class PhysicalMemory
             int offset = (int)(paddr & (FrameSize - 1));
             int n = (int)Math.Min((uint)(FrameSize - offset), count);
             uint pfn = (uint)(paddr >> FrameShift);
-            // Zeroing a frame nobody has written is free: it already reads as zeros.
-            if (value != 0 || _frames[pfn] is not null)
-                Frame(pfn).AsSpan(offset, n).Fill(value);
+            if (value != 0)
+                Writable(paddr, n, out _).AsSpan(offset, n).Fill(value);
+            else if (_frames[pfn] is not null)
+            {
+                // Zeroing a frame nobody has written is free: it already reads as zeros. A whole
+                // frame that nobody holds directly is zeroed lazily, line by line, as it is used.
+                if (n == FrameSize && !_exposed[pfn])
+                    _zeroLines[pfn] = ulong.MaxValue;
+                else
+                    Writable(paddr, n, out _).AsSpan(offset, n).Clear();
+            }
             count -= (uint)n;
             paddr += (ulong)n;
         }
@@ -159,8 +189,82 @@ public sealed class PhysicalMemory
     {
         byte[]? from = _frames[fromPfn];
         if (from is null)
+        {
             Fill((ulong)toPfn << FrameShift, 0, FrameSize);
-        else
-            from.CopyTo(Frame(toPfn), 0);
+            return;
+        }
+        byte[] to = Materialise(toPfn);
+        from.CopyTo(to, 0);
+        // The lines still pending in the source are pending in the copy too; an exposed copy
+        // must be exact, so it clears them now.
+        _zeroLines[toPfn] = _zeroLines[fromPfn];
+        if (_exposed[toPfn])
+            Settle(toPfn, to, ulong.MaxValue);
+    }
+
+    // The frame's array for reading [offset, offset + length), or null if the frame was never
+    // written; lines zeroed lazily in that range are cleared first.
+    private byte[]? Existing(ulong paddr, int length, out int offset)
+    {
+        uint pfn = (uint)(paddr >> FrameShift);
+        offset = (int)(paddr & (FrameSize - 1));
+        byte[]? frame = _frames[pfn];
+        if (frame is not null && _zeroLines[pfn] != 0)
+            Settle(pfn, frame, LineMask(offset, length));
+        return frame;
+    }
+
+    // The frame's array for writing [offset, offset + length), materialised and settled.
+    private byte[] Writable(ulong paddr, int length, out int offset)
+    {
+        uint pfn = (uint)(paddr >> FrameShift);
+        offset = (int)(paddr & (FrameSize - 1));
+        byte[] frame = _frames[pfn] ?? Materialise(pfn);
+        if (_zeroLines[pfn] != 0)
+            Settle(pfn, frame, LineMask(offset, length));
+        return frame;
+    }
+
+    private byte[] Materialise(uint pfn)
+    {
+        if (pfn >= FrameCount)
+            throw new ArgumentOutOfRangeException(nameof(pfn), $"frame {pfn:x} is beyond physical memory ({FrameCount:x} frames)");
+        byte[]? frame = _frames[pfn];
+        if (frame is null)
+        {
+            frame = new byte[FrameSize];
+            _frames[pfn] = frame;
+            TouchedFrames++;
+        }
+        return frame;
+    }
+
+    private void Expose(uint pfn, byte[] frame)
+    {
+        if (_zeroLines[pfn] != 0)
+            Settle(pfn, frame, ulong.MaxValue);
+        _exposed[pfn] = true;
+    }
+
+    // Clears, for real, the lazily zeroed lines among those in mask.
+    private void Settle(uint pfn, byte[] frame, ulong mask)
+    {
+        ulong pending = _zeroLines[pfn] & mask;
+        _zeroLines[pfn] &= ~mask;
+        while (pending != 0)
+        {
+            int line = BitOperations.TrailingZeroCount(pending);
+            frame.AsSpan(line << LineShift, 1 << LineShift).Clear();
+            pending &= pending - 1;
+        }
+    }
+
+    // The bits of the 64-byte lines that [offset, offset + length) touches.
+    private static ulong LineMask(int offset, int length)
+    {
+        int first = offset >> LineShift;
+        int last = Math.Min(offset + length - 1, FrameSize - 1) >> LineShift;
+        ulong upTo = last == 63 ? ulong.MaxValue : (1UL << (last + 1)) - 1;
+        return upTo & ~((1UL << first) - 1);
     }
 }
