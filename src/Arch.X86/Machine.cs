@@ -104,8 +104,17 @@ public sealed class Machine
 
         Arch.Init.PgtableCacheInit();
 
-        // fork_init, proc_caches_init, vfs_caches_init, buffer_init, page_cache_init: not ported
-        // here (their owners plug in as they land).
+        // fork_init, proc_caches_init, vfs_caches_init, buffer_init: not ported here (their owners
+        // plug in as they land). page_cache_init takes the page hash table, one bucket per page
+        // of RAM, from the buddy allocator.
+        k.Filemap.PageCacheInit(k.Memory.NumPhyspages);
+
+        // vfs_caches_init mounts bdev and rootfs, proc_root_init mounts /proc, and sock_init (in
+        // do_basic_setup) mounts sockfs: each takes an unnamed device number before the initcalls
+        // run. Those filesystems are not modelled, but their numbers 00:00 to 00:03 are taken, so
+        // the shm mount gets 00:04 as on a 2.4.20 PC.
+        for (int minor = 0; minor < 4; minor++)
+            k.Super.UnnamedDevInUse[minor] = true;
 
         // smp_init: start the other processors; the last step drops the boot identity mapping.
         Arch.Smpboot.SmpBootCpus();
@@ -113,6 +122,10 @@ public sealed class Machine
         // do_basic_setup runs the initcalls; kmem_cpucache_init gives every cache its per-CPU
         // arrays now that kmalloc works and all CPUs are up.
         k.Slab.KmemCpucacheInit();
+
+        // mm/shmem.c's initcall, init_shmem_fs, runs after slab's (mm/ links slab.o before
+        // shmem.o): it mounts the internal tmpfs instance that shared anonymous memory lives in.
+        _ = k.Shmem;
 
         // The init thread's last act before exec'ing /sbin/init.
         Arch.Init.FreeInitmem();

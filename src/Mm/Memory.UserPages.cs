@@ -298,10 +298,7 @@ public sealed partial class Memory
     [Linux("include/linux/mm.h", "TryLockPage")]
     public static bool TryLockPage(Page page) => PageFlags.TestAndSet(page, PageFlags.Locked);
 
-    /// <summary>Clears PG_locked: mm/filemap.c's unlock_page, which the page-cache port owns; nobody waits in the simulation, so there is no one to wake.</summary>
+    /// <summary>Unlocks a locked page (include/linux/mm.h UnlockPage: mm/filemap.c's <see cref="Filemap.UnlockPage"/>).</summary>
     /// <param name="page">A locked page.</param>
-    public static void UnlockPage(Page page)
-    {
-        KernelPanicException.BugOn(!PageFlags.TestAndClear(page, PageFlags.Locked), "!PageLocked(page)", "unlock_page");
-    }
+    public static void UnlockPage(Page page) => Filemap.UnlockPage(page);
 }

@@ -38,6 +38,7 @@ public sealed class Mlock
         VmAreaStruct n = Mprotect.CopyOf(vma);
         n.VmEnd = end;
         n.VmFlags = newflags;
+        n.VmFile?.GetFile();
         n.VmOps?.Open?.Invoke(n);
         vma.VmPgoff += (end - vma.VmStart) >> PageShift;
         Mmap.LockVmaMappings(vma);
@@ -57,6 +58,7 @@ public sealed class Mlock
         n.VmStart = start;
         n.VmPgoff += (n.VmStart - vma.VmStart) >> PageShift;
         n.VmFlags = newflags;
+        n.VmFile?.GetFile();
         n.VmOps?.Open?.Invoke(n);
         Mmap.LockVmaMappings(vma);
         vma.VmMm.PageTableLock.Lock();
@@ -77,6 +79,9 @@ public sealed class Mlock
         right.VmStart = end;
         right.VmPgoff += (right.VmStart - left.VmStart) >> PageShift;
         vma.VmFlags = newflags;
+        // Both new pieces hold the file.
+        if (vma.VmFile != null)
+            vma.VmFile.FCount += 2;
         if (vma.VmOps?.Open is { } open)
         {
             open(left);

@@ -20,7 +20,7 @@ public sealed partial class Mmap
     /// <param name="flag">MAP_* bits.</param>
     /// <param name="offset">Offset in the file, in bytes.</param>
     [Linux("include/linux/mm.h", "do_mmap")]
-    public uint DoMmap(object? file, uint addr, uint len, uint prot, uint flag, uint offset)
+    public uint DoMmap(Fs.File? file, uint addr, uint len, uint prot, uint flag, uint offset)
     {
         uint ret = Err(-Errno.Einval);
         if (offset + PageAlign(len) < offset)

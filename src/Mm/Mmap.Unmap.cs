@@ -28,7 +28,9 @@ public sealed partial class Mmap
         if (addr == area.VmStart && end == area.VmEnd)
         {
             area.VmOps?.Close?.Invoke(area);
-            // Port note: fput of the region's file: no region has one yet.
+            if (area.VmFile != null)
+                _kernel.FileTable.Fput(area.VmFile);
+            // kmem_cache_free(vm_area_cachep, area): the object is dropped.
             return extra;
         }
         // #endregion
@@ -63,6 +65,7 @@ public sealed partial class Mmap
             mpnt.VmPgoff = area.VmPgoff + ((end - area.VmStart) >> PageShift);
             mpnt.VmFile = area.VmFile;
             mpnt.VmPrivateData = area.VmPrivateData;
+            mpnt.VmFile?.GetFile();
             mpnt.VmOps?.Open?.Invoke(mpnt);
             area.VmEnd = addr;
 
@@ -196,14 +199,22 @@ public sealed partial class Mmap
             uint end = addr + len;
             end = end > mpnt.VmEnd ? mpnt.VmEnd : end;
             uint size = end - st;
+            Fs.File? file = null;
 
-            // Port note: the VM_DENYWRITE i_writecount dance needs a file; no region has one yet.
+            // A VM_DENYWRITE region cut in part keeps denying: the piece put back withholds write
+            // access again, so the count must not drop to zero in between.
+            if ((mpnt.VmFlags & VmFlags.DenyWrite) != 0 &&
+                (st != mpnt.VmStart || end != mpnt.VmEnd) &&
+                (file = mpnt.VmFile) != null)
+                file.FDentry!.DInode!.IWritecount--;
             RemoveSharedVmStruct(mpnt);
             mm.MapCount--;
 
             _kernel.Memory.ZapPageRange(mm, st, size);
 
             extra = UnmapFixup(mm, mpnt, st, size, extra);
+            if (file != null)
+                file.FDentry!.DInode!.IWritecount++;
         }
         // #endregion
         ValidateMm(mm);
@@ -352,6 +363,9 @@ public sealed partial class Mmap
             mm.MapCount--;
             RemoveSharedVmStruct(mpnt);
             _kernel.Memory.ZapPageRange(mm, start, size);
+            if (mpnt.VmFile != null)
+                _kernel.FileTable.Fput(mpnt.VmFile);
+            // kmem_cache_free(vm_area_cachep, mpnt): the object is dropped.
             mpnt = next;
         }
 

@@ -1,8 +1,10 @@
 using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Lib;
 using static LinuxVm.Mm.Include.PageConstants;
+using File = LinuxVm.Mm.Fs.File;
 
 namespace LinuxVm.Mm;
 
@@ -16,10 +18,9 @@ namespace LinuxVm.Mm;
 /// get_unmapped_area, do_brk) return it as an unsigned value; an error is the negated errno in the
 /// same unsigned value, which always has low bits set, so a caller tests
 /// <c>(ret &amp; ~PAGE_MASK) != 0</c> exactly as the C does. The others return 0 or a negated errno.</para>
-/// <para>Port note: mappings of files need the page cache and the VFS, which are not ported:
-/// <c>do_mmap_pgoff</c> refuses a file with -ENODEV (what 2.4 says of a file without an mmap
-/// method), so every region is anonymous and the file-related branches are kept only as port
-/// notes.</para>
+/// <para>The only files a region can map are shmem files: shared anonymous memory gets one from
+/// <c>shmem_zero_setup</c>. Ordinary files need the VFS, which is not modelled, so a file without
+/// an mmap method is refused with -ENODEV, as 2.4 refuses it.</para>
 /// </remarks>
 public sealed partial class Mmap
 {
@@ -102,8 +103,9 @@ public sealed partial class Mmap
         if (SysctlOvercommitMemory != 0)
             return true;
 
-        // Port note: the page cache, the swap cache and the dentry and inode caches are not ported;
-        // their hooks read as empty until they are, and nr_swap_pages is 0 without swap.
+        // Port note: the page cache's size comes from mm/filemap.c once it is in use; the swap cache
+        // is not ported (it reads 0), nor are the reclaimable dentry and inode caches, and
+        // nr_swap_pages is 0 without swap.
         (uint pageCacheSize, uint swapCachePages) = _kernel.ProcMisc.PageCacheCounts?.Invoke() ?? (0, 0);
         long free = pageCacheSize;
         free += _kernel.PageAlloc.NrFreePages();
@@ -114,13 +116,21 @@ public sealed partial class Mmap
         return free > pages;
     }
 
-    // Port note: a region mapping a file sits on its inode's i_mmap list; no region has a file
-    // until the page cache is ported, so there is never a list to leave.
+    // Takes a region mapping a file off its inode's share list (and gives back the write access a
+    // VM_DENYWRITE mapping withheld). The caller holds the mapping's i_shared_lock.
     [Linux("mm/mmap.c", "__remove_shared_vm_struct")]
     private static void RemoveSharedVmStructCore(VmAreaStruct vma)
     {
-        if (vma.VmFile != null)
-            throw new KernelPanicException("file-backed region without a page cache", "__remove_shared_vm_struct");
+        File? file = vma.VmFile;
+        if (file != null)
+        {
+            Inode inode = file.FDentry!.DInode!;
+            if ((vma.VmFlags & VmFlags.DenyWrite) != 0)
+                inode.IWritecount++;
+            if (vma.VmNextShare != null)
+                vma.VmNextShare.VmPprevShare = vma.VmPprevShare;
+            vma.VmPprevShare.Set(vma.VmNextShare);
+        }
     }
 
     [Linux("mm/mmap.c", "remove_shared_vm_struct")]
@@ -133,14 +143,13 @@ public sealed partial class Mmap
 
     /// <summary>Takes the i_shared_lock of the file a region maps, if any, so its share list holds still.</summary>
     /// <param name="vma">The region.</param>
-    /// <remarks>Port note: without the page cache no region maps a file, so there is no lock to take.</remarks>
     [Linux("mm/mmap.c", "lock_vma_mappings")]
     public void LockVmaMappings(VmAreaStruct vma)
     {
-        object? mapping = null;
+        AddressSpace? mapping = null;
         if (vma.VmFile != null)
-            mapping = vma.VmFile;
-        _ = mapping;
+            mapping = vma.VmFile.FDentry!.DInode!.IMapping;
+        mapping?.ISharedLock.Lock();
     }
 
     /// <summary>Releases what <see cref="LockVmaMappings"/> took.</summary>
@@ -148,10 +157,10 @@ public sealed partial class Mmap
     [Linux("mm/mmap.c", "unlock_vma_mappings")]
     public void UnlockVmaMappings(VmAreaStruct vma)
     {
-        object? mapping = null;
+        AddressSpace? mapping = null;
         if (vma.VmFile != null)
-            mapping = vma.VmFile;
-        _ = mapping;
+            mapping = vma.VmFile.FDentry!.DInode!.IMapping;
+        mapping?.ISharedLock.Unlock();
     }
 
     /// <summary>
@@ -336,13 +345,25 @@ public sealed partial class Mmap
         Rbtree.InsertColor(vma.VmRb, mm.MmRb);
     }
 
-    // Port note: the inode's i_mmap / i_mmap_shared lists belong to the page cache; no region maps
-    // a file yet.
+    // A region mapping a file goes on the front of its mapping's shared or private share list
+    // (and, for VM_DENYWRITE, takes write access away from the file).
     [Linux("mm/mmap.c", "__vma_link_file")]
     private static void VmaLinkFile(VmAreaStruct vma)
     {
-        if (vma.VmFile != null)
-            throw new KernelPanicException("file-backed region without a page cache", "__vma_link_file");
+        File? file = vma.VmFile;
+        if (file != null)
+        {
+            Inode inode = file.FDentry!.DInode!;
+            AddressSpace mapping = inode.IMapping;
+            if ((vma.VmFlags & VmFlags.DenyWrite) != 0)
+                inode.IWritecount--;
+
+            ShareSlot head = ShareSlot.Head(mapping, (vma.VmFlags & VmFlags.Shared) != 0);
+            if ((vma.VmNextShare = head.Get()) != null)
+                vma.VmNextShare!.VmPprevShare = ShareSlot.After(vma);
+            head.Set(vma);
+            vma.VmPprevShare = head;
+        }
     }
 
     [Linux("mm/mmap.c", "__vma_link")]
@@ -427,9 +448,10 @@ public sealed partial class Mmap
     /// <paramref name="addr"/> (or wherever there is room), replacing what was there with
     /// MAP_FIXED. Returns the address, or a negated errno: -EINVAL for a bad length, type or
     /// offset, -ENOMEM with no room or no memory (or too many regions), -EAGAIN when locking would
-    /// pass RLIMIT_MEMLOCK, -ENODEV for a file.
+    /// pass RLIMIT_MEMLOCK, -ENODEV for a file that cannot be mapped, -EACCES for a file opened
+    /// without the access the mapping needs.
     /// </summary>
-    /// <param name="file">The file to map; must be null (see the port note on the class).</param>
+    /// <param name="file">The file to map (only shmem files have an mmap method), or null for anonymous memory.</param>
     /// <param name="addr">Wanted address (a hint unless MAP_FIXED).</param>
     /// <param name="len">Length in bytes; rounded up to whole pages.</param>
     /// <param name="prot">PROT_* bits.</param>
@@ -437,13 +459,14 @@ public sealed partial class Mmap
     /// <param name="pgoff">Offset in the file, in pages.</param>
     /// <remarks>The caller holds mm->mmap_sem for writing.</remarks>
     [Linux("mm/mmap.c", "do_mmap_pgoff")]
-    public uint DoMmapPgoff(object? file, uint addr, uint len, uint prot, uint flags, uint pgoff)
+    public uint DoMmapPgoff(File? file, uint addr, uint len, uint prot, uint flags, uint pgoff)
     {
         TaskStruct current = _kernel.Current;
         MmStruct mm = current.Mm!;
+        int correctWcount = 0;
+        int error;
 
-        // Port note: no file has an f_op->mmap before the page cache and the VFS are ported.
-        if (file != null)
+        if (file != null && (file.FOp == null || file.FOp.Mmap == null))
             return Err(-Errno.Enodev);
 
         if ((len = PageAlign(len)) == 0)
@@ -475,18 +498,46 @@ public sealed partial class Mmap
                 return Err(-Errno.Eagain);
         }
 
-        // Anonymous memory: shared unless MAP_PRIVATE says otherwise.
-        vmFlags |= VmFlags.Shared | VmFlags.MayShare;
-        switch (flags & Mman.MapType)
+        // #region check-access
+        if (file != null)
         {
-            case Mman.MapPrivate:
-                vmFlags &= ~(VmFlags.Shared | VmFlags.MayShare);
-                break;
-            case Mman.MapShared:
-                break;
-            default:
-                return Err(-Errno.Einval);
+            switch (flags & Mman.MapType)
+            {
+                case Mman.MapShared:
+                    if ((prot & Mman.ProtWrite) != 0 && (file.FMode & File.FmodeWrite) == 0)
+                        return Err(-Errno.Eacces);
+                    // No shared writable mapping of an append-only file.
+                    if (file.FDentry!.DInode!.IsAppend && (file.FMode & File.FmodeWrite) != 0)
+                        return Err(-Errno.Eacces);
+                    // Port note: mandatory file locks (locks_verify_locked) are not modelled: none is ever held.
+                    vmFlags |= VmFlags.Shared | VmFlags.MayShare;
+                    if ((file.FMode & File.FmodeWrite) == 0)
+                        vmFlags &= ~(VmFlags.MayWrite | VmFlags.Shared);
+                    goto case Mman.MapPrivate;
+                case Mman.MapPrivate:
+                    if ((file.FMode & File.FmodeRead) == 0)
+                        return Err(-Errno.Eacces);
+                    break;
+                default:
+                    return Err(-Errno.Einval);
+            }
         }
+        else
+        {
+            // Anonymous memory: shared unless MAP_PRIVATE says otherwise.
+            vmFlags |= VmFlags.Shared | VmFlags.MayShare;
+            switch (flags & Mman.MapType)
+            {
+                case Mman.MapPrivate:
+                    vmFlags &= ~(VmFlags.Shared | VmFlags.MayShare);
+                    break;
+                case Mman.MapShared:
+                    break;
+                default:
+                    return Err(-Errno.Einval);
+            }
+        }
+        // #endregion
 
         // #region clear-old-maps
         VmAreaStruct? vma, prev;
@@ -531,17 +582,47 @@ public sealed partial class Mmap
             VmPrivateData = null,
         };
 
-        if ((flags & Mman.MapShared) != 0)
+        // #region backing-object
+        if (file != null)
         {
-            // Port note: 2.4 backs shared anonymous memory with a shmem file (shmem_zero_setup,
-            // mm/shmem.c), which is not ported. The region stays a VM_SHARED anonymous region with no
-            // backing object: pages present when the process forks are shared by parent and child
-            // (copy_page_range does not write-protect shared regions), but a page first touched
-            // after the fork is private to the task that touched it, and /proc shows no /dev/zero.
+            error = -Errno.Einval;
+            if ((vmFlags & (VmFlags.GrowsDown | VmFlags.GrowsUp)) != 0)
+                goto free_vma;
+            if ((vmFlags & VmFlags.DenyWrite) != 0)
+            {
+                error = DenyWriteAccess(file);
+                if (error != 0)
+                    goto free_vma;
+                correctWcount = 1;
+            }
+            vma.VmFile = file;
+            file.GetFile();
+            error = file.FOp!.Mmap!(file, vma);
+            if (error != 0)
+                goto unmap_and_free_vma;
+        }
+        else if ((flags & Mman.MapShared) != 0)
+        {
+            // Shared anonymous memory lives in an unlinked shmem file, so that every process the
+            // region is forked into finds the same pages in that file's page cache.
+            error = _kernel.Shmem.ShmemZeroSetup(vma);
+            if (error != 0)
+                goto free_vma;
+        }
+        // #endregion
+
+        // A driver's mmap method may move the region; the tree slot must then be found again.
+        if (addr != vma.VmStart)
+        {
+            addr = vma.VmStart;
+            VmAreaStruct? staleVma = FindVmaPrepare(mm, addr, out prev, out rbLink, out rbParent);
+            if (staleVma != null && staleVma.VmStart < vma.VmEnd)
+                throw new KernelPanicException("buggy mmap operation", "do_mmap_pgoff");
         }
 
-        // A driver's mmap method may move the region; an anonymous one never moves, so addr stands.
         VmaLink(mm, vma, prev, rbLink, rbParent);
+        if (correctWcount != 0)
+            file!.FDentry!.DInode!.IWritecount++;
 
     @out:
         mm.TotalVm += len >> PageShift;
@@ -551,6 +632,34 @@ public sealed partial class Mmap
             _kernel.Memory.MakePagesPresent(addr, addr + len);
         }
         return addr;
+
+    unmap_and_free_vma:
+        if (correctWcount != 0)
+            file!.FDentry!.DInode!.IWritecount++;
+        vma.VmFile = null;
+        _kernel.FileTable.Fput(file!);
+        // Undo whatever the mmap method mapped before it failed.
+        _kernel.Memory.ZapPageRange(mm, vma.VmStart, vma.VmEnd - vma.VmStart);
+    free_vma:
+        // kmem_cache_free(vm_area_cachep, vma): the object is dropped.
+        return Err(error);
+    }
+
+    /// <summary>
+    /// Withholds write access to <paramref name="file"/> while it is mapped VM_DENYWRITE (a running
+    /// program): fails with -ETXTBSY if someone has it open for writing.
+    /// </summary>
+    /// <param name="file">The file.</param>
+    /// <remarks>Port note: the arbitration_lock that orders this against get_write_access is not
+    /// needed in the single-threaded simulation.</remarks>
+    [Linux("fs/namei.c", "deny_write_access")]
+    public static int DenyWriteAccess(File file)
+    {
+        Inode inode = file.FDentry!.DInode!;
+        if (inode.IWritecount > 0)
+            return -Errno.Etxtbsy;
+        inode.IWritecount--;
+        return 0;
     }
 
     /// <summary>
@@ -559,7 +668,7 @@ public sealed partial class Mmap
     /// Returns the address or -ENOMEM.
     /// </summary>
     [Linux("mm/mmap.c", "arch_get_unmapped_area")]
-    private uint ArchGetUnmappedArea(object? filp, uint addr, uint len, uint pgoff, uint flags)
+    private uint ArchGetUnmappedArea(File? filp, uint addr, uint len, uint pgoff, uint flags)
     {
         uint taskSize = _kernel.Arch.TaskSize;
         MmStruct? mm = _kernel.Current.Mm;
@@ -601,7 +710,7 @@ public sealed partial class Mmap
     /// <param name="pgoff">Offset in pages.</param>
     /// <param name="flags">MAP_* flags.</param>
     [Linux("mm/mmap.c", "get_unmapped_area")]
-    public uint GetUnmappedArea(object? file, uint addr, uint len, uint pgoff, uint flags)
+    public uint GetUnmappedArea(File? file, uint addr, uint len, uint pgoff, uint flags)
     {
         if ((flags & Mman.MapFixed) != 0)
         {
@@ -612,7 +721,9 @@ public sealed partial class Mmap
             return addr;
         }
 
-        // Port note: a file's own get_unmapped_area method arrives with the VFS.
+        if (file?.FOp?.GetUnmappedArea is { } fileArea)
+            return fileArea(file, addr, len, pgoff, flags);
+
         return ArchGetUnmappedArea(file, addr, len, pgoff, flags);
     }
 

@@ -151,6 +151,7 @@ public sealed class Mprotect
         n.VmEnd = end;
         n.VmFlags = newflags;
         n.VmPageProt = prot;
+        n.VmFile?.GetFile();
         n.VmOps?.Open?.Invoke(n);
         vma.VmPgoff += (end - vma.VmStart) >> PageShift;
         Mmap.LockVmaMappings(vma);
@@ -171,6 +172,7 @@ public sealed class Mprotect
         n.VmPgoff += (n.VmStart - vma.VmStart) >> PageShift;
         n.VmFlags = newflags;
         n.VmPageProt = prot;
+        n.VmFile?.GetFile();
         n.VmOps?.Open?.Invoke(n);
         Mmap.LockVmaMappings(vma);
         vma.VmMm.PageTableLock.Lock();
@@ -193,6 +195,9 @@ public sealed class Mprotect
         left.VmEnd = start;
         right.VmStart = end;
         right.VmPgoff += (right.VmStart - left.VmStart) >> PageShift;
+        // Both new pieces hold the file.
+        if (vma.VmFile != null)
+            vma.VmFile.FCount += 2;
         if (vma.VmOps?.Open is { } open)
         {
             open(left);
@@ -342,6 +347,7 @@ public sealed class Mprotect
         VmPageProt = vma.VmPageProt,
         VmFlags = vma.VmFlags,
         VmNextShare = vma.VmNextShare,
+        VmPprevShare = vma.VmPprevShare,
         VmOps = vma.VmOps,
         VmPgoff = vma.VmPgoff,
         VmFile = vma.VmFile,

@@ -195,6 +195,7 @@ public sealed class Mremap
                 newVma.VmStart = newAddr;
                 newVma.VmEnd = newAddr + newLen;
                 newVma.VmPgoff += (addr - vma.VmStart) >> PageShift;
+                newVma.VmFile?.GetFile();
                 newVma.VmOps?.Open?.Invoke(newVma);
                 Mmap.InsertVmStruct(currentMm, newVma);
             }

@@ -28,9 +28,8 @@ public sealed class Page
     public ListHead List { get; }
 
     /// <summary>The address_space (inode or swap cache) the page belongs to, or null.</summary>
-    /// <remarks>Port note: typed as object until the page cache is ported.</remarks>
     [Linux("include/linux/mm.h", "page.mapping")]
-    public object? Mapping { get; set; }
+    public Fs.AddressSpace? Mapping { get; set; }
 
     /// <summary>Offset of the page within its mapping; the buddy allocator does not use it.</summary>
     [Linux("include/linux/mm.h", "page.index")]
@@ -39,6 +38,11 @@ public sealed class Page
     /// <summary>Next page in the same page-cache hash bucket.</summary>
     [Linux("include/linux/mm.h", "page.next_hash")]
     public Page? NextHash { get; set; }
+
+    /// <summary>The link that points at this page in its hash chain: a bucket of the page hash
+    /// table, or the previous page's <see cref="NextHash"/>; null while the page is not hashed.</summary>
+    [Linux("include/linux/mm.h", "page.pprev_hash")]
+    public PageHashSlot? PprevHash { get; set; }
 
     /// <summary>Reference count; zero means the page is free (in the buddy allocator).</summary>
     [Linux("include/linux/mm.h", "page.count")]
@@ -68,6 +72,34 @@ public sealed class Page
     public override string ToString() => $"page {MapNr} count={Count} flags=0x{Flags:x}";
 }
 
+/// <summary>
+/// A <c>struct page **</c> into a page-cache hash chain: bucket <paramref name="Bucket"/> of the
+/// hash table, or the <c>next_hash</c> field of the page <paramref name="Prev"/>.
+/// </summary>
+/// <remarks>Port note: C stores the address of the pointer; the slot names its owner instead.</remarks>
+/// <param name="Table">The hash table, when <paramref name="Prev"/> is null.</param>
+/// <param name="Bucket">The bucket index in <paramref name="Table"/>.</param>
+/// <param name="Prev">The page whose next_hash this is, or null for a bucket.</param>
+public readonly record struct PageHashSlot(Page?[]? Table, int Bucket, Page? Prev)
+{
+    /// <summary>The next_hash field of <paramref name="page"/>.</summary>
+    /// <param name="page">The page.</param>
+    public static PageHashSlot After(Page page) => new(null, 0, page);
+
+    /// <summary>The page the slot points at.</summary>
+    public Page? Get() => Prev != null ? Prev.NextHash : Table![Bucket];
+
+    /// <summary>Makes the slot point at <paramref name="page"/>.</summary>
+    /// <param name="page">The page, or null.</param>
+    public void Set(Page? page)
+    {
+        if (Prev != null)
+            Prev.NextHash = page;
+        else
+            Table![Bucket] = page;
+    }
+}
+
 /// <summary>The page flag bits of include/linux/mm.h and the inline helpers that test and change them.</summary>
 public static class PageFlags
 {
@@ -95,6 +127,8 @@ public static class PageFlags
     [Linux("include/linux/mm.h", "PG_highmem")] public const int HighMem = 11;
     /// <summary>Used by filesystems.</summary>
     [Linux("include/linux/mm.h", "PG_checked")] public const int Checked = 12;
+    /// <summary>Architecture-specific state (i386 does not use it).</summary>
+    [Linux("include/linux/mm.h", "PG_arch_1")] public const int Arch1 = 13;
     /// <summary>Page is reserved: never freed to, or allocated from, the buddy allocator.</summary>
     [Linux("include/linux/mm.h", "PG_reserved")] public const int Reserved = 14;
     /// <summary>Page is being written out by the VM.</summary>
@@ -171,6 +205,18 @@ public static class PageFlags
     /// <summary>Is the page locked?</summary>
     /// <param name="page">The page.</param>
     [Linux("include/linux/mm.h", "PageLocked")] public static bool PageLocked(Page page) => Test(page, Locked);
+    /// <summary>Are the page's contents valid?</summary>
+    /// <param name="page">The page.</param>
+    [Linux("include/linux/mm.h", "Page_Uptodate")] public static bool PageUptodate(Page page) => Test(page, Uptodate);
+    /// <summary>Marks the page's contents valid.</summary>
+    /// <param name="page">The page.</param>
+    [Linux("include/linux/mm.h", "SetPageUptodate")] public static void SetPageUptodate(Page page) => Set(page, Uptodate);
+    /// <summary>Marks the page's contents no longer valid.</summary>
+    /// <param name="page">The page.</param>
+    [Linux("include/linux/mm.h", "ClearPageUptodate")] public static void ClearPageUptodate(Page page) => Clear(page, Uptodate);
+    /// <summary>Clears the page's dirty bit.</summary>
+    /// <param name="page">The page.</param>
+    [Linux("include/linux/mm.h", "ClearPageDirty")] public static void ClearPageDirty(Page page) => Clear(page, Dirty);
 
     /// <summary>The page's reference count.</summary>
     /// <param name="page">The page.</param>

@@ -1,4 +1,5 @@
 using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Lib;
 
 namespace LinuxVm.Mm.Include;
@@ -47,6 +48,10 @@ public sealed class VmAreaStruct
     [Linux("include/linux/mm.h", "vm_area_struct.vm_next_share")]
     public VmAreaStruct? VmNextShare { get; set; }
 
+    /// <summary>The link that points at this region on its file's share list: the list head, or the previous region's <see cref="VmNextShare"/>.</summary>
+    [Linux("include/linux/mm.h", "vm_area_struct.vm_pprev_share")]
+    public ShareSlot VmPprevShare { get; set; }
+
     /// <summary>What the fault handler calls for this region; null for anonymous memory.</summary>
     [Linux("include/linux/mm.h", "vm_area_struct.vm_ops")]
     public VmOperationsStruct? VmOps { get; set; }
@@ -55,9 +60,9 @@ public sealed class VmAreaStruct
     [Linux("include/linux/mm.h", "vm_area_struct.vm_pgoff")]
     public uint VmPgoff { get; set; }
 
-    /// <summary>The file mapped, or null. Port note: files arrive with the page-cache port; until then this is an opaque object.</summary>
+    /// <summary>The file mapped (for shared anonymous memory, its shmem file), or null.</summary>
     [Linux("include/linux/mm.h", "vm_area_struct.vm_file")]
-    public object? VmFile { get; set; }
+    public Fs.File? VmFile { get; set; }
 
     /// <summary>Private data of the region's owner (shared memory keeps its segment here).</summary>
     [Linux("include/linux/mm.h", "vm_area_struct.vm_private_data")]
@@ -65,6 +70,44 @@ public sealed class VmAreaStruct
 
     /// <inheritdoc/>
     public override string ToString() => $"vma {VmStart:x8}-{VmEnd:x8} flags 0x{VmFlags:x}";
+}
+
+/// <summary>
+/// A <c>struct vm_area_struct **</c> into a file's share list: the head of the mapping's
+/// <c>i_mmap</c> or <c>i_mmap_shared</c> list, or the <c>vm_next_share</c> field of the region
+/// before. Reading and writing through it is what the C does with <c>*vma-&gt;vm_pprev_share</c>.
+/// </summary>
+/// <remarks>Port note: C stores the address of the pointer; C# has no such address for a
+/// property, so the slot names its owner instead.</remarks>
+/// <param name="Mapping">The mapping whose list head this is, when <paramref name="Prev"/> is null.</param>
+/// <param name="Shared">True for the i_mmap_shared head, false for i_mmap.</param>
+/// <param name="Prev">The region whose vm_next_share this is, or null for a list head.</param>
+public readonly record struct ShareSlot(AddressSpace? Mapping, bool Shared, VmAreaStruct? Prev)
+{
+    /// <summary>The head of <paramref name="mapping"/>'s shared or private list.</summary>
+    /// <param name="mapping">The mapping.</param>
+    /// <param name="shared">The i_mmap_shared list rather than i_mmap.</param>
+    public static ShareSlot Head(AddressSpace mapping, bool shared) => new(mapping, shared, null);
+
+    /// <summary>The vm_next_share field of <paramref name="vma"/>.</summary>
+    /// <param name="vma">The region.</param>
+    public static ShareSlot After(VmAreaStruct vma) => new(null, false, vma);
+
+    /// <summary>The region the slot points at.</summary>
+    public VmAreaStruct? Get() =>
+        Prev != null ? Prev.VmNextShare : Shared ? Mapping!.IMmapShared : Mapping!.IMmap;
+
+    /// <summary>Makes the slot point at <paramref name="vma"/>.</summary>
+    /// <param name="vma">The region, or null.</param>
+    public void Set(VmAreaStruct? vma)
+    {
+        if (Prev != null)
+            Prev.VmNextShare = vma;
+        else if (Shared)
+            Mapping!.IMmapShared = vma;
+        else
+            Mapping!.IMmap = vma;
+    }
 }
 
 /// <summary>

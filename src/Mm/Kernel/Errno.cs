@@ -27,4 +27,12 @@ public static class Errno
     [Linux("include/asm-i386/errno.h", "ENODEV")] public const int Enodev = 19;
     /// <summary>Invalid argument.</summary>
     [Linux("include/asm-i386/errno.h", "EINVAL")] public const int Einval = 22;
+    /// <summary>File table overflow: no more open files.</summary>
+    [Linux("include/asm-i386/errno.h", "ENFILE")] public const int Enfile = 23;
+    /// <summary>Text file busy: a running program's file may not be written.</summary>
+    [Linux("include/asm-i386/errno.h", "ETXTBSY")] public const int Etxtbsy = 26;
+    /// <summary>File too large.</summary>
+    [Linux("include/asm-i386/errno.h", "EFBIG")] public const int Efbig = 27;
+    /// <summary>No space left on device.</summary>
+    [Linux("include/asm-i386/errno.h", "ENOSPC")] public const int Enospc = 28;
 }

@@ -245,7 +245,6 @@ public sealed class Fork
             if ((mpnt.VmFlags & VmFlags.DontCopy) != 0)
                 continue;
             // Port note: the kernel takes the copy from vm_area_cachep; here it is an ordinary object.
-            // File mappings (get_file, the i_mmap share list) arrive with the page cache.
             var tmp = new VmAreaStruct
             {
                 VmMm = mm,
@@ -253,12 +252,30 @@ public sealed class Fork
                 VmEnd = mpnt.VmEnd,
                 VmPageProt = mpnt.VmPageProt,
                 VmFlags = mpnt.VmFlags & ~VmFlags.Locked,
+                VmNextShare = mpnt.VmNextShare,
+                VmPprevShare = mpnt.VmPprevShare,
                 VmOps = mpnt.VmOps,
                 VmPgoff = mpnt.VmPgoff,
                 VmFile = mpnt.VmFile,
                 VmPrivateData = mpnt.VmPrivateData,
                 VmNext = null,
             };
+            Fs.File? file = tmp.VmFile;
+            if (file != null)
+            {
+                Fs.Inode inode = file.FDentry!.DInode!;
+                file.GetFile();
+                if ((tmp.VmFlags & VmFlags.DenyWrite) != 0)
+                    inode.IWritecount--;
+
+                // The copy goes on the file's share list right behind the region it copies.
+                inode.IMapping.ISharedLock.Lock();
+                if ((tmp.VmNextShare = mpnt.VmNextShare) != null)
+                    mpnt.VmNextShare!.VmPprevShare = ShareSlot.After(tmp);
+                mpnt.VmNextShare = tmp;
+                tmp.VmPprevShare = ShareSlot.After(mpnt);
+                inode.IMapping.ISharedLock.Unlock();
+            }
 
             // Linked in before its ptes are copied, so that swapoff can see the swap entries.
             mm.PageTableLock.Lock();

@@ -29,7 +29,7 @@ public sealed class Syscalls
     private uint DoMmap2(uint addr, uint len, uint prot, uint flags, int fd, uint pgoff)
     {
         uint error = unchecked((uint)-Errno.Ebadf);
-        object? file = null;
+        Fs.File? file = null;
 
         flags &= ~(Mman.MapExecutable | Mman.MapDenywrite);
         if ((flags & Mman.MapAnonymous) == 0)

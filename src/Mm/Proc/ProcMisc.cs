@@ -29,7 +29,8 @@ public sealed class ProcMisc
 
     /// <summary>
     /// Pages in the page cache (mm/filemap.c page_cache_size) and in the swap cache
-    /// (swapper_space.nrpages). Null until the page cache is ported: both read as 0.
+    /// (swapper_space.nrpages). Installed when the page cache (<see cref="Kernel.Filemap"/>) is
+    /// first used; null before, when both read as 0.
     /// </summary>
     public Func<(uint PageCacheSize, uint SwapCachePages)>? PageCacheCounts { get; set; }
 
@@ -42,8 +43,8 @@ public sealed class ProcMisc
         if (SiMeminfo is null)
             throw new InvalidOperationException("si_meminfo is not installed: boot the machine first");
         SiMeminfo(i);
-        // Port note: si_swapinfo and the page-cache counters come from subsystems not ported yet;
-        // until they install their hooks, swap and cache figures are 0.
+        // Port note: si_swapinfo comes with the swap port, and the swap cache's count with it;
+        // until then swap figures are 0. The page cache installs its counter when first used.
         SiSwapinfo?.Invoke(i);
         (uint pageCacheSize, uint swapCache) = PageCacheCounts?.Invoke() ?? (0, 0);
         ulong pgSize = pageCacheSize - (ulong)i.BufferRam;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 using static LinuxVm.Mm.Include.PageConstants;
@@ -24,9 +25,10 @@ public sealed class ProcPid
     /// and VmLib (read-only executable file mappings: the program's own, and the rest). kB each.
     /// </summary>
     /// <param name="mm">The address space.</param>
-    /// <remarks>Port note: without the page cache there are no file mappings, so exec lays the
+    /// <remarks>Port note: without the VFS there are no mappings of program files, so exec lays the
     /// program's text out as anonymous memory and VmExe and VmLib read 0 while VmData includes the
-    /// text: that is what task_mem's rules give for such regions.</remarks>
+    /// text: that is what task_mem's rules give for such regions. A shared anonymous region maps a
+    /// writable shmem file, which task_mem counts nowhere.</remarks>
     [Linux("fs/proc/array.c", "task_mem")]
     public string TaskMem(MmStruct mm)
     {
@@ -240,7 +242,9 @@ public sealed class ProcPid
 
     /// <summary>
     /// One line of /proc/&lt;pid&gt;/maps: <c>start-end perms offset dev inode</c>, with perms
-    /// r/w/x and p (private) or s (VM_MAYSHARE); anonymous regions show device 00:00 and inode 0.
+    /// r/w/x and p (private) or s (VM_MAYSHARE). Anonymous regions show device 00:00 and inode 0;
+    /// a region mapping a file shows the file's device and inode number, then, from column 50 on,
+    /// its path (a shared anonymous region's shmem file reads <c>/dev/zero (deleted)</c>).
     /// </summary>
     /// <param name="map">The region.</param>
     [Linux("fs/proc/array.c", "proc_pid_maps_get_line")]
@@ -253,11 +257,24 @@ public sealed class ProcPid
         str[2] = (flags & VmFlags.Exec) != 0 ? 'x' : '-';
         str[3] = (flags & VmFlags.MayShare) != 0 ? 's' : 'p';
 
-        // Port note: a file mapping would show the inode's device, number and path; there are none yet.
         uint dev = 0, ino = 0;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{map.VmStart:x8}-{map.VmEnd:x8} {new string(str)} {map.VmPgoff << PageShift:x8} {dev >> 8:x2}:{dev & 0xff:x2} {ino}\n");
+        string? path = null;
+        if (map.VmFile != null)
+        {
+            dev = map.VmFile.FDentry!.DInode!.IDev;
+            ino = map.VmFile.FDentry.DInode.IIno;
+            path = Dcache.DPath(map.VmFile.FDentry, map.VmFile.FVfsmnt!);
+        }
+
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"{map.VmStart:x8}-{map.VmEnd:x8} {new string(str)} {map.VmPgoff << PageShift:x8} {dev >> 8:x2}:{dev & 0xff:x2} {ino}");
+        // The fixed part is padded with blanks to MAPS_LINE_MAX (49 on i386) before the path.
+        return path != null ? line.PadRight(MapsLineMax) + path + "\n" : line + "\n";
     }
+
+    /// <summary>The widest the fixed part of a maps line can be on a 32-bit machine: 8+1+8+1+4+1+8+1+5+1+10+1.</summary>
+    [Linux("fs/proc/array.c", "MAPS_LINE_MAX4")]
+    public const int MapsLineMax = 49;
 
     /// <summary>
     /// The whole of /proc/&lt;pid&gt;/maps for <paramref name="task"/>: one line per region in address

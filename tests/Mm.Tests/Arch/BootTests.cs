@@ -50,11 +50,13 @@ public class BootTests
     {
         Machine m = Boot(64, pae: false);
         uint free = m.Kernel.PageAlloc.NrFreePages();
-        // Every RAM page below max_low_pfn is either free, reserved, or in a slab (the general
-        // caches and per-CPU arrays made at boot).
+        // Every RAM page below max_low_pfn is either free, reserved, in a slab (the general
+        // caches and per-CPU arrays made at boot), or holds the page-cache hash table.
         uint ramPages = 0x9F + (16384 - 256);
         uint slabPages = (uint)m.Kernel.Slab.PagesInSlabs();
-        Assert.Equal(ramPages, free + slabPages + (uint)m.Arch.Init.ReservedPages - (KernelImage.InitEnd - KernelImage.InitBegin) / 4096);
+        uint hashPages = 1u << m.Kernel.Filemap.PageHashTableOrder;
+        Assert.Equal(16u, hashPages);   // 16384 pages x 4-byte buckets = 64 KiB, order 4
+        Assert.Equal(ramPages, free + slabPages + hashPages + (uint)m.Arch.Init.ReservedPages - (KernelImage.InitEnd - KernelImage.InitBegin) / 4096);
     }
 
     [Fact]

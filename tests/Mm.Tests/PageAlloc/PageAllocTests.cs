@@ -50,7 +50,7 @@ public class PageAllocTests
         var k = FlatPc.Boot(64).Kernel;
         Page p = k.PageAlloc.AllocPage(Gfp.Kernel)!;
         uint free = k.PageAlloc.NrFreePages();
-        p.Mapping = new object();
+        p.Mapping = new LinuxVm.Mm.Fs.AddressSpace();
         var e = Assert.Throws<KernelPanicException>(() => k.PageAlloc.FreePage(p));
         Assert.Equal("page->mapping", e.Check);
         Assert.Equal(free, k.PageAlloc.NrFreePages());

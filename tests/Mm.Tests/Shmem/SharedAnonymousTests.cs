@@ -1,0 +1,216 @@
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Tests.Machines;
+
+namespace LinuxVm.Mm.Tests.Shmem;
+
+/// <summary>
+/// MAP_SHARED|MAP_ANONYMOUS regions backed by a shmem file (mm/shmem.c): pages first touched after
+/// a fork are shared, the file and its page cache go away with the last mapping, and nothing leaks.
+/// </summary>
+public class SharedAnonymousTests
+{
+    private const uint Prot = Mman.ProtRead | Mman.ProtWrite;
+    private const uint Shared = Mman.MapShared | Mman.MapAnonymous;
+
+    private static uint Map(ProcessPc pc, TaskStruct t, uint pages, uint addr = 0, uint flags = Shared)
+    {
+        uint a = pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Mmap(addr, pages * 4096, Prot, flags | (addr != 0 ? Mman.MapFixed : 0)));
+        Assert.False(Syscalls.IsError(a), $"mmap failed: {(int)a}");
+        return a;
+    }
+
+    [Fact]
+    public void PageFirstTouchedAfterFork_IsSeenByTheOtherProcess_BothWays()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct parent = pc.Spawn("parent");
+        uint a = Map(pc, parent, 4);
+        TaskStruct child = pc.Fork(parent);
+
+        Assert.True(pc.User.WriteU32(child, a + 4096, 0xC0FFEE));
+        Assert.Equal(0xC0FFEEu, pc.User.ReadU32(parent, a + 4096));
+
+        Assert.True(pc.User.WriteU32(parent, a + 2 * 4096 + 8, 0xBEEF));
+        Assert.Equal(0xBEEFu, pc.User.ReadU32(child, a + 2 * 4096 + 8));
+
+        // Writes through both mappings land in one page.
+        Assert.True(pc.User.WriteU32(child, a + 4096, 7));
+        Assert.Equal(7u, pc.User.ReadU32(parent, a + 4096));
+        Assert.Equal(2u, pc.Kernel.Filemap.PageCacheSize);
+    }
+
+    [Fact]
+    public void BothExit_EverythingIsFreed_AndPageCacheSizeFallsBack()
+    {
+        var pc = ProcessPc.Boot(16);
+        uint free0 = pc.FreeIncludingQuicklists();
+        int inodes0 = pc.Kernel.InodeCache.NrInodes, files0 = pc.Kernel.FileTable.NrFiles;
+
+        TaskStruct parent = pc.Spawn("parent");
+        uint a = Map(pc, parent, 40);
+        TaskStruct child = pc.Fork(parent);
+        for (uint i = 0; i < 40; i += 2)
+            Assert.True(pc.User.WriteU32(i % 4 == 0 ? parent : child, a + i * 4096, i + 1));
+        pc.User.ReadU32(child, a + 39 * 4096);   // a read makes a page too: no zero page here
+        Assert.Equal(21u, pc.Kernel.Filemap.PageCacheSize);
+        Assert.Equal(inodes0 + 1, pc.Kernel.InodeCache.NrInodes);
+        Assert.Equal(files0 + 1, pc.Kernel.FileTable.NrFiles);
+        Assert.Contains("Cached:             84 kB", pc.Kernel.ProcMisc.MeminfoReadProc());
+
+        pc.Exit(child);
+        Assert.Equal(21u, pc.Kernel.Filemap.PageCacheSize);   // the parent still maps the file
+        pc.Exit(parent);
+
+        Assert.Equal(0u, pc.Kernel.Filemap.PageCacheSize);
+        Assert.Equal(inodes0, pc.Kernel.InodeCache.NrInodes);
+        Assert.Equal(files0, pc.Kernel.FileTable.NrFiles);
+        Assert.Equal(free0, pc.FreeIncludingQuicklists());
+        Assert.True(pc.Kernel.Shmem.ShmemInodes.IsEmpty);
+    }
+
+    [Fact]
+    public void MunmapByOne_KeepsTheOthersData()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct parent = pc.Spawn("parent");
+        uint a = Map(pc, parent, 8);
+        TaskStruct child = pc.Fork(parent);
+        Assert.True(pc.User.WriteU32(parent, a, 11));
+        Assert.True(pc.User.WriteU32(child, a + 4096, 22));
+
+        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(parent, () => pc.Kernel.Syscalls.Munmap(a, 8 * 4096)));
+        Assert.Equal(11u, pc.User.ReadU32(child, a));
+        Assert.Equal(22u, pc.User.ReadU32(child, a + 4096));
+        // The file lives on with the child's mapping only.
+        Fs.File file = pc.Kernel.Mmap.FindVma(child.Mm, a)!.VmFile!;
+        Assert.Equal(1, file.FCount);
+    }
+
+    [Fact]
+    public void PartialMunmap_SplitsTheRegion_AndBothPiecesHoldTheFile()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct t = pc.Spawn("t");
+        uint a = Map(pc, t, 8);
+        Fs.File file = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!;
+        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Munmap(a + 2 * 4096, 4096)));
+        Assert.Equal(2, file.FCount);
+        Fs.AddressSpace mapping = file.FDentry!.DInode!.IMapping;
+        Assert.Equal(2, Chain(mapping.IMmapShared).Count);
+        // The upper piece still maps the file at offset 3 pages.
+        Assert.True(pc.User.WriteU32(t, a + 3 * 4096, 5));
+        Assert.Equal(3u, pc.Kernel.Filemap.FindGetPage(mapping, 3) is { } p ? ReleaseIndex(pc, p) : 99);
+    }
+
+    private static uint ReleaseIndex(ProcessPc pc, Page p)
+    {
+        pc.Kernel.Filemap.PageCacheRelease(p);
+        return p.Index;
+    }
+
+    private static List<VmAreaStruct> Chain(VmAreaStruct? v)
+    {
+        var list = new List<VmAreaStruct>();
+        for (; v != null; v = v.VmNextShare)
+        {
+            Assert.Equal(v, v.VmPprevShare.Get());
+            list.Add(v);
+        }
+        return list;
+    }
+
+    [Fact]
+    public void Fork_PutsTheChildRegionOnTheShareList_RightAfterTheParents()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct parent = pc.Spawn("parent");
+        uint a = Map(pc, parent, 2);
+        TaskStruct c1 = pc.Fork(parent);
+        TaskStruct c2 = pc.Fork(parent);
+        VmAreaStruct pv = pc.Kernel.Mmap.FindVma(parent.Mm, a)!;
+        List<VmAreaStruct> chain = Chain(pv.VmFile!.FDentry!.DInode!.IMapping.IMmapShared);
+        Assert.Equal(new[] { pv, pc.Kernel.Mmap.FindVma(c2.Mm, a)!, pc.Kernel.Mmap.FindVma(c1.Mm, a)! }, chain);
+        Assert.Equal(3, pv.VmFile.FCount);
+    }
+
+    [Fact]
+    public void Mremap_MovingASharedRegion_KeepsSharing()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct parent = pc.Spawn("parent");
+        uint a = Map(pc, parent, 4);
+        TaskStruct child = pc.Fork(parent);
+        Assert.True(pc.User.WriteU32(parent, a, 1));
+        const uint to = 0x60000000;
+        uint r = pc.Kernel.Sched.RunAsResult(child,
+            () => pc.Kernel.Syscalls.Mremap(a, 4 * 4096, 4 * 4096, Mman.MremapMaymove | Mman.MremapFixed, to));
+        Assert.Equal(to, r);
+        Assert.Equal(1u, pc.User.ReadU32(child, to));
+        Assert.True(pc.User.WriteU32(child, to + 3 * 4096, 33));
+        Assert.Equal(33u, pc.User.ReadU32(parent, a + 3 * 4096));
+        Assert.True(pc.User.WriteU32(parent, a + 2 * 4096, 44));
+        Assert.Equal(44u, pc.User.ReadU32(child, to + 2 * 4096));
+    }
+
+    [Fact]
+    public void Mprotect_OfPartOfASharedRegion_KeepsTheFileCountRight()
+    {
+        var pc = ProcessPc.Boot(16);
+        uint free0 = pc.FreeIncludingQuicklists();
+        TaskStruct t = pc.Spawn("t");
+        uint a = Map(pc, t, 6);
+        Assert.True(pc.User.WriteU32(t, a + 4096, 9));
+        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Mprotect.SysMprotect(a + 2 * 4096, 2 * 4096, Mman.ProtRead)));
+        Fs.File file = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!;
+        Assert.Equal(3, file.FCount);
+        Assert.False(pc.User.WriteU32(t, a + 2 * 4096, 1));   // now read-only
+        pc.Exit(t);
+        Assert.Equal(free0, pc.FreeIncludingQuicklists());
+    }
+
+    [Fact]
+    public void Maps_ShowsDevZeroDeleted_WithTheShmDeviceAndInode()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct t = pc.Spawn("t");
+        uint a = Map(pc, t, 2, addr: 0x40000000);
+        uint ino = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!.FDentry!.DInode!.IIno;
+        string line = $"40000000-40002000 rw-s 00000000 00:04 {ino}";
+        Assert.Contains(line.PadRight(49) + "/dev/zero (deleted)\n", pc.Kernel.ProcPid.Maps(t.Pid));
+    }
+
+    [Fact]
+    public void TouchingPastTheDirectEntries_BuildsTheIndex_AndTruncationFreesIt()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct t = pc.Spawn("t");
+        uint a = Map(pc, t, 20);
+        pc.User.ReadU32(t, a);   // page table and first page
+        uint before = pc.Kernel.PageAlloc.NrFreePages();
+        Assert.True(pc.User.WriteU32(t, a + 16 * 4096, 1));
+        // One data page, the indirect page, and one page of entries.
+        Assert.Equal(3u, before - pc.Kernel.PageAlloc.NrFreePages());
+        Fs.ShmemInodeInfo info = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!.FDentry!.DInode!.ShmemI;
+        Assert.NotEqual(0u, info.IIndirect);
+        Assert.Equal(17u, info.NextIndex);
+        pc.Exit(t);
+        Assert.Equal(0u, info.IIndirect);
+        Assert.Equal(0u, info.NextIndex);
+    }
+
+    [Fact]
+    public void FaultPastTheEndOfTheFile_IsSigbus()
+    {
+        var pc = ProcessPc.Boot(16);
+        TaskStruct t = pc.Spawn("t");
+        uint a = Map(pc, t, 2);
+        VmAreaStruct vma = pc.Kernel.Mmap.FindVma(t.Mm, a)!;
+        // Grown in place by mremap: the file keeps its size, so the new page has nothing behind it.
+        uint r = pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Mremap(a, 2 * 4096, 3 * 4096));
+        Assert.Equal(a, r);
+        NopageResult res = pc.Kernel.Shmem.ShmemNopage(vma, a + 2 * 4096, 0);
+        Assert.Null(res.Page);
+        Assert.False(res.IsOom);
+    }
+}
