@@ -148,26 +148,50 @@ public sealed partial class Memory
     }
 
     /// <summary>
-    /// A file was truncated to <paramref name="offset"/> bytes: unmaps from every process the
-    /// pages that now lie beyond its end. Returns 0.
+    /// Changes a file's size to <paramref name="offset"/> bytes. Shrinking unmaps, from every
+    /// process, the pages that now lie beyond the end, then drops them from the page cache;
+    /// growing checks RLIMIT_FSIZE (SIGXFSZ and -EFBIG past it) and the filesystem's maximum.
+    /// Either way the filesystem's truncate method runs last. Returns 0 or -EFBIG.
     /// </summary>
-    /// <param name="iMmap">The file's private mappings (<c>mapping-&gt;i_mmap</c>).</param>
-    /// <param name="iMmapShared">The file's shared mappings (<c>mapping-&gt;i_mmap_shared</c>).</param>
+    /// <param name="inode">The file's inode.</param>
     /// <param name="offset">The new size in bytes.</param>
-    /// <remarks>Port note: struct inode and struct address_space arrive with the page-cache port.
-    /// Until then this takes the mapping's two lists and does the part of vmtruncate that
-    /// concerns the page tables; setting i_size, the RLIMIT_FSIZE check (SIGXFSZ, -EFBIG) when a
-    /// file grows, truncate_inode_pages and the filesystem's own truncate come with the page cache.</remarks>
     [Linux("mm/memory.c", "vmtruncate")]
-    public int Vmtruncate(VmAreaStruct? iMmap, VmAreaStruct? iMmapShared, ulong offset)
+    public int Vmtruncate(Fs.Inode inode, long offset)
     {
-        if (iMmap == null && iMmapShared == null)
-            return 0;
+        Fs.AddressSpace mapping = inode.IMapping;
+
+        if (inode.ISize < offset)
+            goto do_expand;
+        inode.ISize = offset;
+        mapping.ISharedLock.Lock();
+        if (mapping.IMmap == null && mapping.IMmapShared == null)
+            goto out_unlock;
+
         uint pgoff = (uint)((offset + PageConstants.PageSize - 1) >> PageConstants.PageShift);
-        if (iMmap != null)
-            VmtruncateList(iMmap, pgoff);
-        if (iMmapShared != null)
-            VmtruncateList(iMmapShared, pgoff);
+        if (mapping.IMmap != null)
+            VmtruncateList(mapping.IMmap, pgoff);
+        if (mapping.IMmapShared != null)
+            VmtruncateList(mapping.IMmapShared, pgoff);
+
+    out_unlock:
+        mapping.ISharedLock.Unlock();
+        _kernel.Filemap.TruncateInodePages(mapping, offset);
+        goto out_truncate;
+
+    do_expand:
+        uint limit = _kernel.Current.Rlim[Resource.RlimitFsize].RlimCur;
+        if (limit != Resource.RlimInfinity && offset > limit)
+        {
+            _kernel.Signal.SendSig(KernelModel.Signal.Sigxfsz, _kernel.Current, 0);
+            return -Errno.Efbig;
+        }
+        if ((ulong)offset > inode.ISb!.SMaxbytes)
+            return -Errno.Efbig;
+        inode.ISize = offset;
+
+    out_truncate:
+        // Port note: the big kernel lock the C takes around the method is not modelled.
+        inode.IOp?.Truncate?.Invoke(inode);
         return 0;
     }
 

@@ -214,3 +214,101 @@ public class SharedAnonymousTests
         Assert.False(res.IsOom);
     }
 }
+
+/// <summary>
+/// A shmem file mapped directly through do_mmap_pgoff (as SysV shared memory does), and truncated
+/// with vmtruncate: the file branch of mmap, the private-copy case of do_no_page, and unmapping
+/// from every process when the file shrinks.
+/// </summary>
+public class ShmemFileMappingTests
+{
+    private const uint Prot = Mman.ProtRead | Mman.ProtWrite;
+
+    private static uint MapFile(ProcessPc pc, TaskStruct t, Fs.File file, uint pages, uint flags)
+    {
+        TaskStruct task = t;
+        uint a = pc.Kernel.Sched.RunAsResult(task, () =>
+        {
+            task.Mm!.MmapSem.DownWrite();
+            uint r = pc.Kernel.Mmap.DoMmapPgoff(file, 0, pages * 4096, Prot, flags, 0);
+            task.Mm.MmapSem.UpWrite();
+            return r;
+        });
+        Assert.False(Syscalls.IsError(a), $"mmap failed: {(int)a}");
+        return a;
+    }
+
+    private static Fs.File NewFile(ProcessPc pc, uint pages)
+    {
+        Fs.File? file = pc.Kernel.Shmem.ShmemFileSetup("SYSV00000000", pages * 4096, out int err);
+        Assert.Equal(0, err);
+        return file!;
+    }
+
+    [Fact]
+    public void TwoUnrelatedProcesses_MappingOneFileShared_SeeEachOthersWrites()
+    {
+        var pc = ProcessPc.Boot(16);
+        uint free0 = pc.FreeIncludingQuicklists();
+        Fs.File file = NewFile(pc, 4);
+        TaskStruct p = pc.Spawn("p"), q = pc.Spawn("q");
+        uint a = MapFile(pc, p, file, 4, Mman.MapShared);
+        uint b = MapFile(pc, q, file, 4, Mman.MapShared);
+        Assert.Equal(3, file.FCount);   // ours and one per mapping
+
+        Assert.True(pc.User.WriteU32(q, b + 4096, 77));
+        Assert.Equal(77u, pc.User.ReadU32(p, a + 4096));
+
+        pc.Exit(p);
+        pc.Exit(q);
+        Assert.Equal(1u, pc.Kernel.Filemap.PageCacheSize);   // the file still exists: we hold it
+        pc.Kernel.FileTable.Fput(file);
+        Assert.Equal(0u, pc.Kernel.Filemap.PageCacheSize);
+        Assert.Equal(free0, pc.FreeIncludingQuicklists());
+    }
+
+    [Fact]
+    public void PrivateMapping_WriteGetsACopy_TheFileKeepsItsPage()
+    {
+        var pc = ProcessPc.Boot(16);
+        Fs.File file = NewFile(pc, 2);
+        TaskStruct p = pc.Spawn("p"), q = pc.Spawn("q");
+        uint a = MapFile(pc, p, file, 2, Mman.MapShared);
+        uint b = MapFile(pc, q, file, 2, Mman.MapPrivate);
+        Assert.True(pc.User.WriteU32(p, a, 5));
+
+        // do_no_page copies at once for a write to a private mapping.
+        Assert.True(pc.User.WriteU32(q, b, 6));
+        Assert.Equal(5u, pc.User.ReadU32(p, a));
+        Assert.Equal(6u, pc.User.ReadU32(q, b));
+        Assert.NotSame(pc.Kernel.Memory.FollowPage(p.Mm!, a, 0), pc.Kernel.Memory.FollowPage(q.Mm!, b, 0));
+        VmAreaStruct qv = pc.Kernel.Mmap.FindVma(q.Mm, b)!;
+        Assert.Same(qv, file.FDentry!.DInode!.IMapping.IMmap);   // private mappers have their own list
+    }
+
+    [Fact]
+    public void Vmtruncate_UnmapsThePagesPastTheEnd_FromEveryProcess_AndFreesThem()
+    {
+        var pc = ProcessPc.Boot(16);
+        Fs.File file = NewFile(pc, 4);
+        Fs.Inode inode = file.FDentry!.DInode!;
+        TaskStruct p = pc.Spawn("p");
+        uint a = MapFile(pc, p, file, 4, Mman.MapShared);
+        TaskStruct c = pc.Fork(p);
+        for (uint i = 0; i < 4; i++)
+            Assert.True(pc.User.WriteU32(i % 2 == 0 ? p : c, a + i * 4096, i + 1));
+        Assert.True(pc.User.WriteU32(p, a + 4096 + 200, 0xAB));
+        Assert.Equal(4u, pc.Kernel.Filemap.PageCacheSize);
+        uint free = pc.Kernel.PageAlloc.NrFreePages();
+
+        Assert.Equal(0, pc.Kernel.Memory.Vmtruncate(inode, 4096 + 100));
+
+        Assert.Equal(2u, pc.Kernel.Filemap.PageCacheSize);   // pages 0 and 1 (the partial one) stay
+        Assert.Equal(free + 2, pc.Kernel.PageAlloc.NrFreePages());
+        Assert.Equal(2u, pc.User.ReadU32(c, a + 4096));
+        Assert.Equal(0u, pc.User.ReadU32(c, a + 4096 + 200));   // the tail of the partial page is cleared
+        Assert.Null(pc.Kernel.Memory.FollowPage(p.Mm!, a + 2 * 4096, 0));
+        NopageResult res = pc.Kernel.Shmem.ShmemNopage(pc.Kernel.Mmap.FindVma(p.Mm, a)!, a + 3 * 4096, 0);
+        Assert.Null(res.Page);   // past the end: SIGBUS
+    }
+}
