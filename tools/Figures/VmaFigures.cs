@@ -54,4 +54,41 @@ public static class VmaFigures
         }
         return b.ToString();
     }
+
+    /// <summary>
+    /// A shared anonymous region after fork: the parent maps 4 pages MAP_SHARED|MAP_ANONYMOUS and
+    /// forks; the child writes pages 0 and 1, the parent writes page 1 and reads page 3. Shows both
+    /// processes' line of /proc/pid/maps, which page frame backs each page in each process, and
+    /// the Cached line of /proc/meminfo.
+    /// </summary>
+    public static string SharedAnonymousAfterFork()
+    {
+        Machine m = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
+        Kernel k = m.Kernel;
+        k.Spawn(new ProgramImage("init"));
+        TaskStruct parent = k.Spawn(new ProgramImage("prog"));
+        uint a = k.Sched.RunAsResult(parent, () => k.Syscalls.Mmap(0, 4 * 0x1000, Rw, Mman.MapShared | Mman.MapAnonymous));
+        int pid = k.Sched.RunAsResult(parent, () => k.Fork.DoFork((uint)Signal.Sigchld));
+        TaskStruct child = k.Sched.FindTaskByPid(pid)!;
+        m.Arch.User.WriteU32(child, a, 0x11);
+        m.Arch.User.WriteU32(child, a + 0x1000, 0x22);
+        m.Arch.User.WriteU32(parent, a + 0x1000, 0x33);
+        m.Arch.User.ReadU32(parent, a + 0x3000);
+
+        var b = new StringBuilder();
+        foreach ((string who, TaskStruct t) in new[] { ("parent", parent), ("child", child) })
+        {
+            string line = k.ProcPid.Maps(t.Pid).Split('\n').First(l => l.StartsWith($"{a:x8}", StringComparison.Ordinal));
+            b.Append($"{who,-7}{line}\n");
+        }
+        b.Append("\npage  parent frame  child frame\n");
+        for (uint i = 0; i < 4; i++)
+        {
+            string Frame(TaskStruct t) => k.Memory.FollowPage(t.Mm!, a + i * 0x1000, 0) is { } pg ? pg.MapNr.ToString("x5") : "-";
+            b.Append($"{i,4}  {Frame(parent),12}  {Frame(child),11}\n");
+        }
+        string cached = k.ProcMisc.MeminfoReadProc().Split('\n').First(l => l.StartsWith("Cached:", StringComparison.Ordinal));
+        b.Append('\n').Append(cached).Append('\n');
+        return b.ToString();
+    }
 }
