@@ -61,7 +61,7 @@ public sealed class Filemap
     [Linux("include/linux/pagemap.h", "PAGE_HASH_SIZE")]
     public int PageHashSize => 1 << PageHashBits;
 
-    // #region pagemap.h
+    // The include/linux/pagemap.h helpers the file's functions are written with.
 
     /// <summary>
     /// The bucket for page <paramref name="index"/> of <paramref name="mapping"/>: the mapping's
@@ -115,8 +115,6 @@ public sealed class Filemap
     [Linux("include/linux/pagemap.h", "find_lock_page")]
     public Page? FindLockPage(AddressSpace mapping, uint index) =>
         FindLockPageCore(mapping, index, PageHash(mapping, index));
-
-    // #endregion
 
     // Pushes the page on the front of its hash chain and counts it in the cache.
     [Linux("mm/filemap.c", "add_page_to_hash_queue")]

@@ -25,8 +25,9 @@ public sealed partial class Memory
 
     /// <summary>
     /// mm/filemap.c set_page_dirty(page): marks a page dirty and, for a page-cache page, moves it
-    /// to its mapping's dirty list. The default sets PG_dirty; a page without a mapping (anonymous
-    /// memory) needs nothing more.
+    /// to its mapping's dirty list. The default sets PG_dirty, all that a page without a mapping
+    /// (anonymous memory) needs; <see cref="Kernel.Filemap"/> installs the whole function when the
+    /// page cache is first used.
     /// </summary>
     public Action<Page> SetPageDirty { get; set; } = page => PageFlags.Set(page, PageFlags.Dirty);
 

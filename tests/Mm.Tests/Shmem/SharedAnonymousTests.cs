@@ -200,6 +200,33 @@ public class SharedAnonymousTests
     }
 
     [Fact]
+    public void APageInTheTriplyIndirectPart_CostsThreePages_AndExitGivesThemBack()
+    {
+        var pc = ProcessPc.Boot(16);
+        pc.Kernel.Mmap.SysctlOvercommitMemory = 1;   // a 2 GiB file on a 16 MiB machine
+        uint free0 = pc.FreeIncludingQuicklists();
+        TaskStruct t = pc.Spawn("t");
+        const uint first = 16 + 512 * 1024;           // the first index past the doubly indirect half
+        uint a = Map(pc, t, first + 16, addr: 0x10000000);
+        uint addr = a + first * 4096;
+        // Index first - 16 is the last page of the doubly indirect half, in the same 4 MiB as addr:
+        // reading it builds the page table, the indirect page and that half's last page of entries.
+        pc.User.ReadU32(t, addr - 16 * 4096);
+        uint before = pc.FreeIncludingQuicklists();
+
+        Assert.True(pc.User.WriteU32(t, addr, 1));
+
+        // The data page, a page of pointers hung from the indirect page's second half, and a page
+        // of entries hung from that.
+        Assert.Equal(3u, before - pc.FreeIncludingQuicklists());
+        Fs.ShmemInodeInfo info = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!.FDentry!.DInode!.ShmemI;
+        Assert.Equal(first + 1, info.NextIndex);
+        pc.Exit(t);
+        Assert.Equal(0u, info.IIndirect);
+        Assert.Equal(free0, pc.FreeIncludingQuicklists());
+    }
+
+    [Fact]
     public void FaultPastTheEndOfTheFile_IsSigbus()
     {
         var pc = ProcessPc.Boot(16);
@@ -310,5 +337,32 @@ public class ShmemFileMappingTests
         Assert.Null(pc.Kernel.Memory.FollowPage(p.Mm!, a + 2 * 4096, 0));
         NopageResult res = pc.Kernel.Shmem.ShmemNopage(pc.Kernel.Mmap.FindVma(p.Mm, a)!, a + 3 * 4096, 0);
         Assert.Null(res.Page);   // past the end: SIGBUS
+    }
+
+    [Fact]
+    public void Truncation_CutsTheIndexBack_KeepingIndexPagesStillInUse()
+    {
+        var pc = ProcessPc.Boot(16);
+        Fs.File file = NewFile(pc, 40);
+        Fs.Inode inode = file.FDentry!.DInode!;
+        TaskStruct p = pc.Spawn("p");
+        uint a = MapFile(pc, p, file, 40, Mman.MapShared);
+        for (uint i = 0; i < 40; i++)
+            Assert.True(pc.User.WriteU32(p, a + i * 4096, i));
+        Fs.ShmemInodeInfo info = inode.ShmemI;
+        uint free = pc.Kernel.PageAlloc.NrFreePages();
+
+        // Down to 20 pages: pages 20-39 go, but 16-19 still need the index page of entries.
+        Assert.Equal(0, pc.Kernel.Memory.Vmtruncate(inode, 20 * 4096));
+        Assert.Equal(free + 20, pc.Kernel.PageAlloc.NrFreePages());
+        Assert.Equal(20u, info.NextIndex);
+        Assert.NotEqual(0u, info.IIndirect);
+
+        // Down to 10: ten more pages, and the two index pages with them.
+        Assert.Equal(0, pc.Kernel.Memory.Vmtruncate(inode, 10 * 4096));
+        Assert.Equal(free + 20 + 10 + 2, pc.Kernel.PageAlloc.NrFreePages());
+        Assert.Equal(10u, info.NextIndex);
+        Assert.Equal(0u, info.IIndirect);
+        Assert.Equal(9u, pc.User.ReadU32(p, a + 9 * 4096));
     }
 }
