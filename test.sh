@@ -9,6 +9,8 @@ cd "$(dirname "$0")"
 dotnet tool restore >/dev/null
 dotnet build LinuxVm.slnx -c Release -nologo -v quiet
 site=0
-[ $# -eq 0 ] && { ./site.sh --skip-build || site=$?; }
+# site.sh --skip-build runs the published (ReadyToRun) DocGen, so publish it first.
+[ $# -eq 0 ] && { { dotnet publish tools/DocGen/DocGen.csproj -c Release -o tools/DocGen/bin/Release/publish -nologo -v quiet &&
+  ./site.sh --skip-build; } || site=$?; }
 dotnet test LinuxVm.slnx -c Release --no-build -nologo "$@"
 exit "$site"
