@@ -51,9 +51,26 @@ public static partial class GraphRenderer
         return svg;
     }
 
-    /// <summary>Replaces the placeholders in <paramref name="text"/> with their SVG.</summary>
-    public static string Substitute(string text, IReadOnlyDictionary<string, string> svg) =>
-        Placeholder().Replace(text, m => svg[m.Groups[1].Value]);
+    /// <summary>
+    /// Replaces the placeholders in <paramref name="text"/> (one page) with their SVG. Graphviz
+    /// numbers the elements of every drawing alike (<c>graph0</c>, <c>node1</c>, <c>edge1</c>), so
+    /// each drawing's ids get a prefix of its own (<c>cg1-</c>, <c>cg2-</c>, ... in page order)
+    /// and the ids of a page stay unique however many graphs it holds.
+    /// </summary>
+    public static string Substitute(string text, IReadOnlyDictionary<string, string> svg)
+    {
+        int n = 0;
+        return Placeholder().Replace(text, m => PrefixIds(svg[m.Groups[1].Value], $"cg{++n}-"));
+    }
+
+    /// <summary>Prefixes every <c>id</c> in <paramref name="svg"/>, and the references to those ids inside it.</summary>
+    public static string PrefixIds(string svg, string prefix)
+    {
+        var ids = IdAttribute().Matches(svg).Select(m => m.Groups[2].Value).ToHashSet(StringComparer.Ordinal);
+        svg = IdAttribute().Replace(svg, m => m.Groups[1].Value + prefix + m.Groups[2].Value + "\"");
+        // A link to a section of the page (href="#...") stays as it is unless it names an element of the drawing.
+        return IdReference().Replace(svg, m => ids.Contains(m.Groups[2].Value) ? m.Groups[1].Value + prefix + m.Groups[2].Value : m.Value);
+    }
 
     private static string[] RunDot(List<string> dots, string dotExe)
     {
@@ -109,4 +126,10 @@ public static partial class GraphRenderer
 
     [GeneratedRegex(@"<!--.*?-->", RegexOptions.Singleline)]
     private static partial Regex Comment();
+
+    [GeneratedRegex(@"(\sid="")([^""]*)""")]
+    private static partial Regex IdAttribute();
+
+    [GeneratedRegex(@"(url\(#|href=""#)([^)""]*)")]
+    private static partial Regex IdReference();
 }
