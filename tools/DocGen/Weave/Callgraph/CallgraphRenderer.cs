@@ -32,7 +32,10 @@ public sealed class CallgraphRenderer : DirectiveRenderer<CallgraphBlock>
         string caption = callees
             ? (count == 0 ? $"<code>{name}</code> calls no other ported function." : $"What <code>{name}</code> calls" + (depth > 1 ? $", {depth} levels deep." : "."))
             : (count == 0 ? $"No ported function calls <code>{name}</code>." : $"Who calls <code>{name}</code>" + (depth > 1 ? $", {depth} levels up." : "."));
+        string boxes = !dot.Contains("subgraph cluster_", StringComparison.Ordinal) ? ""
+            : callees ? " An arrow into a dashed box is a call to each function in it."
+            : " An arrow out of a dashed box is a call from each function in it.";
         return $"<figure class=\"lvm-graph\" data-kernel=\"{name}\" data-direction=\"{(callees ? "callees" : "callers")}\">\n" +
-               $"{placeholder}\n<figcaption>{caption} Dashed arrows are calls through an operation table or the architecture contract.</figcaption>\n</figure>\n";
+               $"{placeholder}\n<figcaption>{caption} Dashed arrows are calls through an operation table or the architecture contract.{boxes}</figcaption>\n</figure>\n";
     }
 }
