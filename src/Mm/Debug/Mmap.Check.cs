@@ -6,8 +6,9 @@ using static LinuxVm.Mm.Include.PageConstants;
 namespace LinuxVm.Mm;
 
 // Debug checker of an address space (no kernel counterpart beyond validate_mm): the list and the
-// tree describe the same sorted, disjoint regions; the counters agree with the regions; and the
-// page tables map nothing outside a region.
+// tree describe the same sorted, disjoint regions; a region that maps a file is on that file's
+// share list; the counters agree with the regions; and the page tables map nothing outside a
+// region.
 public sealed partial class Mmap
 {
     /// <summary>
@@ -15,7 +16,9 @@ public sealed partial class Mmap
     /// inconsistency: a region that is empty, unaligned, above TASK_SIZE, owned by another address
     /// space, out of order or overlapping the one before; a tree that breaks a red-black rule or
     /// whose in-order walk is not the list; map_count not the number of regions; mmap_cache not on
-    /// the list. With <paramref name="checkCounters"/>, also total_vm and locked_vm against the
+    /// the list; a region mapping a file that is not on its mapping's i_mmap (private) or
+    /// i_mmap_shared (VM_SHARED) list, whose vm_pprev_share does not point at it, or whose file
+    /// has no reference. With <paramref name="checkCounters"/>, also total_vm and locked_vm against the
     /// regions, and rss against the page tables (every present user pte must lie in a region).
     /// </summary>
     /// <param name="mm">The address space (its mmap_sem should be held or the machine quiet).</param>
@@ -34,6 +37,8 @@ public sealed partial class Mmap
             Require(v.VmEnd <= _kernel.Arch.TaskSize, $"{v} reaches above TASK_SIZE");
             if (prev != null)
                 Require(prev.VmEnd <= v.VmStart, $"{prev} and {v} overlap or are out of order");
+            if (v.VmFile != null)
+                CheckShareList(v);
             list.Add(v);
             uint pages = (v.VmEnd - v.VmStart) >> PageShift;
             totalVm += pages;
@@ -66,6 +71,22 @@ public sealed partial class Mmap
         Require(mm.LockedVm == lockedVm, $"locked_vm {mm.LockedVm} but the locked regions cover {lockedVm} pages");
         uint rss = CountUserPages(mm, list);
         Require(mm.Rss == rss, $"rss {mm.Rss} but the page tables map {rss} counted pages");
+    }
+
+    // The region is reachable from the head of the right list of its file's mapping, and its back
+    // link names the pointer that points at it.
+    private static void CheckShareList(VmAreaStruct v)
+    {
+        Fs.File file = v.VmFile!;
+        Require(file.FCount > 0, $"{v} maps a file with no references");
+        Fs.AddressSpace mapping = file.FDentry!.DInode!.IMapping;
+        bool shared = (v.VmFlags & VmFlags.Shared) != 0;
+        Require(v.VmPprevShare.Get() == v, $"{v}: vm_pprev_share does not point at it");
+        int n = 0;
+        VmAreaStruct? s = shared ? mapping.IMmapShared : mapping.IMmap;
+        for (; s != null && s != v; s = s.VmNextShare)
+            Require(++n < 1_000_000, "a file's share list has a cycle");
+        Require(s == v, $"{v} is not on its file's {(shared ? "i_mmap_shared" : "i_mmap")} list");
     }
 
     private static IEnumerable<VmAreaStruct> InOrder(RbNode? n)

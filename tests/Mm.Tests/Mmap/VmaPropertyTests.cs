@@ -10,7 +10,9 @@ namespace LinuxVm.Mm.Tests.Mmap;
 /// processes. After every step each live address space passes the VMA checker (list and tree
 /// agree, sorted, disjoint, red-black, map_count, mmap_cache, total_vm, locked_vm, rss against the
 /// page tables); every word a process wrote reads back the same (through fork, COW breaks,
-/// mprotect, mremap moves and munmap of neighbours); after everyone exits, no page is lost.
+/// mprotect, mremap moves and munmap of neighbours), and a word written to a MAP_SHARED anonymous
+/// region reads back in every process that maps that page of its shmem file, wherever it maps it;
+/// after everyone exits, no page is lost.
 /// </summary>
 public class VmaPropertyTests
 {
@@ -90,8 +92,9 @@ public class VmaPropertyTests
             case 1:
                 {
                     bool fixedAddr = (x & 1) != 0;
+                    uint type = (x & 0x80000000) != 0 ? Mman.MapShared : Mman.MapPrivate;
                     uint r = k.Sched.RunAsResult(t, () => s.Mmap(fixedAddr ? a : 0, len, prot,
-                        Mman.MapPrivate | Mman.MapAnonymous | (fixedAddr ? Mman.MapFixed : 0)));
+                        type | Mman.MapAnonymous | (fixedAddr ? Mman.MapFixed : 0)));
                     if (!Syscalls.IsError(r))
                         w.Forget(t, r, r + len);
                     break;
@@ -165,8 +168,30 @@ public class VmaPropertyTests
                     VmAreaStruct? vma = k.Mmap.FindVma(mm, addr);
                     if (vma == null || vma.VmStart > addr || (vma.VmFlags & VmFlags.Write) == 0)
                         break;
+                    if (vma.VmFile is not { } file)
+                    {
+                        Assert.True(w.Pc.User.WriteU32(t, addr, stamp));
+                        w.Words[(t.Pid, addr)] = stamp;
+                        break;
+                    }
+                    // A shared region grown in place by mremap reaches past its file's end, where a
+                    // fault is SIGBUS: write only inside the file.
+                    uint index = (addr - vma.VmStart) / Page + vma.VmPgoff;
+                    if ((long)index * Page >= file.FDentry!.DInode!.ISize)
+                        break;
                     Assert.True(w.Pc.User.WriteU32(t, addr, stamp));
-                    w.Words[(t.Pid, addr)] = stamp;
+                    // Every mapping of that page of the file, in any process, now reads the word.
+                    foreach (TaskStruct p in w.Live)
+                    {
+                        for (VmAreaStruct? v = p.Mm!.Mmap; v != null; v = v.VmNext)
+                        {
+                            if (v.VmFile != file || index < v.VmPgoff)
+                                continue;
+                            uint at = v.VmStart + (index - v.VmPgoff) * Page + (addr & ~PageConstants.PageMask);
+                            if (at >= v.VmStart && at < v.VmEnd)
+                                w.Words[(p.Pid, at)] = stamp;
+                        }
+                    }
                     break;
                 }
         }
