@@ -29,7 +29,7 @@ public class FaultProperties
 
     // Each op packs: bits 0-2 kind, 3-4 which process, 5-9 page, 10-31 a value; a write with bit
     // 16 set goes to the shared region.
-    [Property(MaxTest = 25)]
+    [Property(MaxTest = 60)]
     public void WritesReadBack_RssMatchesPageTables_AndExitFreesEverything(uint[] ops)
     {
         var pc = ProcessPc.Boot(16, pae: ops.Length % 2 == 1);
@@ -46,8 +46,12 @@ public class FaultProperties
         }
         procs.Add(First());
 
-        foreach (uint op in ops.Take(60))
+        foreach (uint raw in ops.Take(60))
         {
+            // FsCheck draws small numbers: spread each over 32 bits so the process, page, offset
+            // and shared-region bits all vary.
+            uint h = raw * 0x9E3779B1u;
+            uint op = h ^ (h >> 16) << 4;
             if (procs.Count == 0)
                 procs.Add(First());
             Proc p = procs[(int)((op >> 3) & 3) % procs.Count];
