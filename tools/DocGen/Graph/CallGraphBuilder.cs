@@ -25,11 +25,15 @@ public static class CallGraphBuilder
         var tables = OperationTables(sources, models);
         var implementations = Implementations(index);
 
-        // Raw calls of every project method with a body, in source order.
-        var raw = new Dictionary<IMethodSymbol, List<RawEdge>>(SymbolEqualityComparer.Default);
-        foreach (var tree in sources.Trees)
+        // Raw calls of every project method with a body, in source order. Each file is bound on
+        // its own thread (the semantic models are thread-safe) and the results are merged in file
+        // order, so the graph is the same as a one-thread walk would make.
+        var perTree = new List<(IMethodSymbol Method, List<RawEdge> Edges)>[sources.Trees.Count];
+        Parallel.For(0, sources.Trees.Count, t =>
         {
+            var tree = sources.Trees[t];
             var model = models[tree];
+            var found = new List<(IMethodSymbol, List<RawEdge>)>();
             foreach (var decl in tree.GetRoot().DescendantNodes().Where(n => n is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or ArrowExpressionClauseSyntax { Parent: PropertyDeclarationSyntax or IndexerDeclarationSyntax }))
             {
                 bool hasBody = decl switch
@@ -48,8 +52,7 @@ public static class CallGraphBuilder
                 };
                 if (method is null)
                     continue;
-                if (!raw.TryGetValue(method, out var list))
-                    raw[method] = list = [];
+                var list = new List<RawEdge>();
                 foreach (var node in decl.DescendantNodes())
                 {
                     if (node is InvocationExpressionSyntax inv)
@@ -58,7 +61,17 @@ public static class CallGraphBuilder
                              model.GetSymbolInfo(node).Symbol is IMethodSymbol ctor && InSource(ctor))
                         list.Add(new RawEdge(ctor, false));
                 }
+                found.Add((method, list));
             }
+            perTree[t] = found;
+        });
+        var raw = new Dictionary<IMethodSymbol, List<RawEdge>>(SymbolEqualityComparer.Default);
+        foreach (var (method, list) in perTree.SelectMany(x => x))
+        {
+            if (raw.TryGetValue(method, out var existing))
+                existing.AddRange(list);
+            else
+                raw[method] = list;
         }
 
         // Kernel-named nodes, in index order.
@@ -242,9 +255,16 @@ public static class CallGraphBuilder
                 model.GetTypeInfo(value).ConvertedType?.TypeKind == TypeKind.Delegate)
                 yield return (IMethodSymbol)g.OriginalDefinition;
         }
-        foreach (var tree in sources.Trees)
+        // Each file is read on its own thread; what it stores where is replayed in file order.
+        var stores = new List<(ISymbol Slot, IMethodSymbol Method)>[sources.Trees.Count];
+        var copiesPerTree = new List<(ISymbol To, ISymbol From)>[sources.Trees.Count];
+        Parallel.For(0, sources.Trees.Count, t =>
         {
+            var tree = sources.Trees[t];
             var model = models[tree];
+            var found = stores[t] = [];
+            var copied = copiesPerTree[t] = [];
+            void Store(ISymbol slot, IMethodSymbol m) => found.Add((slot, m));
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
                 if (node is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } a &&
@@ -252,19 +272,19 @@ public static class CallGraphBuilder
                 {
                     var slot = model.GetSymbolInfo(a.Left).Symbol!;
                     foreach (var m in Stored(model, a.Right))
-                        Add(slot, m);
+                        Store(slot, m);
                     if (model.GetSymbolInfo(a.Right).Symbol is { } from && from is IParameterSymbol or IFieldSymbol or IPropertySymbol or ILocalSymbol)
-                        copies.Add((slot, from));
+                        copied.Add((slot, from));
                 }
                 else if (node is VariableDeclaratorSyntax { Initializer.Value: { } init } v && model.GetDeclaredSymbol(v) is { } declared)
                 {
                     foreach (var m in Stored(model, init))
-                        Add(declared, m);
+                        Store(declared, m);
                 }
                 else if (node is PropertyDeclarationSyntax { Initializer.Value: { } pinit } p && model.GetDeclaredSymbol(p) is { } prop)
                 {
                     foreach (var m in Stored(model, pinit))
-                        Add(prop, m);
+                        Store(prop, m);
                 }
                 else if (node is ArgumentSyntax { Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax or LambdaExpressionSyntax or AnonymousMethodExpressionSyntax } arg &&
                          (arg.Expression is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax || model.GetSymbolInfo(arg.Expression) is { Symbol: IMethodSymbol } or { CandidateSymbols.Length: > 0 }) &&
@@ -278,15 +298,18 @@ public static class CallGraphBuilder
                         continue;
                     foreach (var m in Stored(model, arg.Expression))
                     {
-                        Add(param, m);
+                        Store(param, m);
                         // A record's positional parameter is also its property.
                         if (callee.MethodKind == MethodKind.Constructor && callee.ContainingType.IsRecord &&
                             callee.ContainingType.GetMembers(param.Name).FirstOrDefault(x => x is IPropertySymbol) is { } recProp)
-                            Add(recProp, m);
+                            Store(recProp, m);
                     }
                 }
             }
-        }
+        });
+        foreach (var (slot, m) in stores.SelectMany(x => x))
+            Add(slot, m);
+        copies.AddRange(copiesPerTree.SelectMany(x => x));
         // Slots filled from other slots (a constructor storing its parameter), until nothing changes.
         for (bool changed = true; changed;)
         {
