@@ -4,6 +4,8 @@ using LinuxVm.DocGen.Pipeline;
 namespace LinuxVm.DocGen.Tests;
 
 /// <summary>Every way a build can fail says where, as file:line:column: message, and changes nothing.</summary>
+/// <remarks>In the "Console" collection: one test captures the process-wide error stream, as CommandLineTests do.</remarks>
+[Collection("Console")]
 public class ErrorTests
 {
     private static string Chapter(string body) => "# Broken\n\nSome prose.\n\n" + body + "\n";

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using LinuxVm.DocGen.Diagnostics;
 using LinuxVm.DocGen.Pipeline;
@@ -10,52 +11,102 @@ namespace LinuxVm.DocGen;
 /// </summary>
 public static class Program
 {
-    private const string Usage = """
-        usage: DocGen [build|bench] [--root DIR] [--src DIR]... [--exercises DIR]... [--figures DLL]
-                      [--configuration Release] [--work .docgen] [--site _site] [--no-docfx] [--no-api] [--runs N]
-        """;
-
     /// <summary>Entry point; returns 0 on success, 1 on build errors, 2 on bad usage.</summary>
     public static int Main(string[] args)
     {
-        var o = new BuildOptions();
-        string command = "build";
-        int runs = 5;
-        bool srcGiven = false, exGiven = false;
-        for (int i = 0; i < args.Length; i++)
+        var root = BuildRoot();
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
         {
-            string a = args[i];
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{a} needs a value");
-            try
-            {
-                switch (a)
-                {
-                    case "build" or "bench" when i == 0: command = a; break;
-                    case "--root": o.Root = Next(); break;
-                    case "--src": if (!srcGiven) { o.Sources.Clear(); srcGiven = true; } o.Sources.Add(Next()); break;
-                    case "--exercises": if (!exGiven) { o.Exercises.Clear(); exGiven = true; } o.Exercises.Add(Next()); break;
-                    case "--figures": o.Figures = Next(); break;
-                    case "--configuration" or "-c": o.Configuration = Next(); break;
-                    case "--work": o.Work = Next(); break;
-                    case "--site": o.Site = Next(); break;
-                    case "--no-docfx": o.NoDocfx = true; break;
-                    case "--no-api": o.Api = false; break;
-                    case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                    case "-h" or "--help": Console.WriteLine(Usage); return 0;
-                    default: throw new ArgumentException($"unknown argument '{a}'");
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException)
-            {
-                Console.Error.WriteLine(e.Message);
-                Console.Error.WriteLine(Usage);
-                return 2;
-            }
+            foreach (var error in parsed.Errors)
+                Console.Error.WriteLine($"docgen: {error.Message}");
+            Console.Error.WriteLine("docgen: see DocGen --help");
+            return 2;
         }
+        return parsed.Invoke();
+    }
+
+    /// <summary>The options every command shares (they may come before or after the command's name).</summary>
+    private sealed class Options
+    {
+        public Option<string> Root { get; } = new("--root") { Description = "the repository root", DefaultValueFactory = _ => ".", Recursive = true };
+        public Option<string[]> Src { get; } = new("--src") { Description = "a folder of the port to load (repeat for several; default src)", Recursive = true };
+        public Option<string[]> Exercises { get; } = new("--exercises") { Description = "a folder of exercises (repeat for several; default tests/Exercises)", Recursive = true };
+        public Option<string?> Figures { get; } = new("--figures") { Description = "the figures assembly (default tools/Figures/bin/<configuration>/net10.0/LinuxVm.Figures.dll)", Recursive = true };
+        public Option<string> Configuration { get; } = new("--configuration", "-c") { Description = "the build configuration whose outputs to use", DefaultValueFactory = _ => "Release", Recursive = true };
+        public Option<string> Work { get; } = new("--work") { Description = "DocGen's work folder", DefaultValueFactory = _ => ".docgen", Recursive = true };
+        public Option<string> Site { get; } = new("--site") { Description = "where the finished site goes", DefaultValueFactory = _ => "_site", Recursive = true };
+        public Option<bool> NoDocfx { get; } = new("--no-docfx") { Description = "write the docfx project but do not run docfx", Recursive = true };
+        public Option<bool> NoApi { get; } = new("--no-api") { Description = "leave out the API reference", Recursive = true };
+
+        public Options()
+        {
+            foreach (var o in new Option[] { Root, Configuration, Work, Site })
+                o.Validators.Add(r =>
+                {
+                    if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[^1].Value))
+                        r.AddError($"{o.Name} needs a non-empty value");
+                });
+            Src.AllowMultipleArgumentsPerToken = false;
+            Exercises.AllowMultipleArgumentsPerToken = false;
+        }
+
+        public void AddTo(Command cmd)
+        {
+            foreach (var o in new Option[] { Root, Src, Exercises, Figures, Configuration, Work, Site, NoDocfx, NoApi })
+                cmd.Options.Add(o);
+        }
+
+        public BuildOptions Read(ParseResult r)
+        {
+            var o = new BuildOptions
+            {
+                Root = r.GetValue(Root)!,
+                Figures = r.GetValue(Figures),
+                Configuration = r.GetValue(Configuration)!,
+                Work = r.GetValue(Work)!,
+                Site = r.GetValue(Site)!,
+                NoDocfx = r.GetValue(NoDocfx),
+                Api = !r.GetValue(NoApi),
+            };
+            if (r.GetValue(Src) is { Length: > 0 } src)
+                o.Sources = [.. src];
+            if (r.GetValue(Exercises) is { Length: > 0 } ex)
+                o.Exercises = [.. ex];
+            return o;
+        }
+    }
+
+    /// <summary>The command tree: the root builds (as <c>build</c> does), <c>bench</c> times the stages.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var options = new Options();
+        var root = new RootCommand("Weaves the port, the chapters and the commentary into the companion's docfx site.");
+        options.AddTo(root);
+        root.SetAction(r => RunBuild(options.Read(r)));
+
+        var build = new Command("build", "build the site (the default command): the DocGen stages, then docfx");
+        build.SetAction(r => RunBuild(options.Read(r)));
+        root.Subcommands.Add(build);
+
+        var runs = new Option<int>("--runs") { Description = "how many times to run the stages", DefaultValueFactory = _ => 5 };
+        runs.Validators.Add(r =>
+        {
+            // A value that is not a number is reported by the parser itself.
+            if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n < 1)
+                r.AddError("--runs must be at least 1");
+        });
+        var bench = new Command("bench", "time DocGen's own stages (load, index, graph, weave, render) over several runs, without docfx");
+        bench.Options.Add(runs);
+        bench.SetAction(r => Bench(options.Read(r), r.GetValue(runs)));
+        root.Subcommands.Add(bench);
+        return root;
+    }
+
+    private static int RunBuild(BuildOptions o)
+    {
         try
         {
-            if (command == "bench")
-                return Bench(o, runs);
             double total = 0;
             Build.Run(o, (stage, s) =>
             {
@@ -78,6 +129,20 @@ public static class Program
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static int Bench(BuildOptions o, int runs)
+    {
+        try
+        {
+            return BenchRuns(o, runs);
+        }
+        catch (DocGenException e)
+        {
+            foreach (var error in e.Errors)
+                Console.Error.WriteLine(error);
+            return 1;
+        }
+    }
+
+    private static int BenchRuns(BuildOptions o, int runs)
     {
         var all = new List<IReadOnlyList<(string Stage, double Seconds)>>();
         for (int r = 0; r < runs; r++)
