@@ -35,7 +35,7 @@ public sealed class Mlock
     private int MlockFixupStart(VmAreaStruct vma, uint end, uint newflags)
     {
         // Port note: the kernel returns -EAGAIN when vm_area_cachep is empty; an ordinary object cannot fail.
-        VmAreaStruct n = Mprotect.CopyOf(vma);
+        VmAreaStruct n = vma.Copy();
         n.VmEnd = end;
         n.VmFlags = newflags;
         n.VmFile?.GetFile();
@@ -54,7 +54,7 @@ public sealed class Mlock
     [Linux("mm/mlock.c", "mlock_fixup_end")]
     private int MlockFixupEnd(VmAreaStruct vma, uint start, uint newflags)
     {
-        VmAreaStruct n = Mprotect.CopyOf(vma);
+        VmAreaStruct n = vma.Copy();
         n.VmStart = start;
         n.VmPgoff += (n.VmStart - vma.VmStart) >> PageShift;
         n.VmFlags = newflags;
@@ -73,8 +73,8 @@ public sealed class Mlock
     [Linux("mm/mlock.c", "mlock_fixup_middle")]
     private int MlockFixupMiddle(VmAreaStruct vma, uint start, uint end, uint newflags)
     {
-        VmAreaStruct left = Mprotect.CopyOf(vma);
-        VmAreaStruct right = Mprotect.CopyOf(vma);
+        VmAreaStruct left = vma.Copy();
+        VmAreaStruct right = vma.Copy();
         left.VmEnd = start;
         right.VmStart = end;
         right.VmPgoff += (right.VmStart - left.VmStart) >> PageShift;

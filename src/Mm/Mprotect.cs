@@ -147,7 +147,7 @@ public sealed class Mprotect
             vma.VmMm.PageTableLock.Unlock();
             return 0;
         }
-        VmAreaStruct n = CopyOf(vma);
+        VmAreaStruct n = vma.Copy();
         n.VmEnd = end;
         n.VmFlags = newflags;
         n.VmPageProt = prot;
@@ -167,7 +167,7 @@ public sealed class Mprotect
     [Linux("mm/mprotect.c", "mprotect_fixup_end")]
     private int MprotectFixupEnd(VmAreaStruct vma, ref VmAreaStruct? pprev, uint start, uint newflags, Pgprot prot)
     {
-        VmAreaStruct n = CopyOf(vma);
+        VmAreaStruct n = vma.Copy();
         n.VmStart = start;
         n.VmPgoff += (n.VmStart - vma.VmStart) >> PageShift;
         n.VmFlags = newflags;
@@ -190,8 +190,8 @@ public sealed class Mprotect
     [Linux("mm/mprotect.c", "mprotect_fixup_middle")]
     private int MprotectFixupMiddle(VmAreaStruct vma, ref VmAreaStruct? pprev, uint start, uint end, uint newflags, Pgprot prot)
     {
-        VmAreaStruct left = CopyOf(vma);
-        VmAreaStruct right = CopyOf(vma);
+        VmAreaStruct left = vma.Copy();
+        VmAreaStruct right = vma.Copy();
         left.VmEnd = start;
         right.VmStart = end;
         right.VmPgoff += (right.VmStart - left.VmStart) >> PageShift;
@@ -336,21 +336,4 @@ public sealed class Mprotect
         mm.MmapSem.UpWrite();
         return error;
     }
-
-    // *n = *vma: a copy of every field, with its own tree node and the read-ahead reset.
-    internal static VmAreaStruct CopyOf(VmAreaStruct vma) => new()
-    {
-        VmMm = vma.VmMm,
-        VmStart = vma.VmStart,
-        VmEnd = vma.VmEnd,
-        VmNext = vma.VmNext,
-        VmPageProt = vma.VmPageProt,
-        VmFlags = vma.VmFlags,
-        VmNextShare = vma.VmNextShare,
-        VmPprevShare = vma.VmPprevShare,
-        VmOps = vma.VmOps,
-        VmPgoff = vma.VmPgoff,
-        VmFile = vma.VmFile,
-        VmPrivateData = vma.VmPrivateData,
-    };
 }

@@ -190,7 +190,7 @@ public sealed class Mremap
         {
             if (allocatedVma)
             {
-                newVma = Mprotect.CopyOf(vma);
+                newVma = vma.Copy();
                 newVma.VmNext = null;
                 newVma.VmStart = newAddr;
                 newVma.VmEnd = newAddr + newLen;

@@ -68,6 +68,24 @@ public sealed class VmAreaStruct
     [Linux("include/linux/mm.h", "vm_area_struct.vm_private_data")]
     public object? VmPrivateData { get; set; }
 
+    // *n = *vma, C's struct assignment: a copy of every field, with its own tree node. Splitting
+    // (mprotect, mlock) and fork (dup_mmap) start from it.
+    internal VmAreaStruct Copy() => new()
+    {
+        VmMm = VmMm,
+        VmStart = VmStart,
+        VmEnd = VmEnd,
+        VmNext = VmNext,
+        VmPageProt = VmPageProt,
+        VmFlags = VmFlags,
+        VmNextShare = VmNextShare,
+        VmPprevShare = VmPprevShare,
+        VmOps = VmOps,
+        VmPgoff = VmPgoff,
+        VmFile = VmFile,
+        VmPrivateData = VmPrivateData,
+    };
+
     /// <inheritdoc/>
     public override string ToString() => $"vma {VmStart:x8}-{VmEnd:x8} flags 0x{VmFlags:x}";
 }

@@ -245,21 +245,10 @@ public sealed class Fork
             if ((mpnt.VmFlags & VmFlags.DontCopy) != 0)
                 continue;
             // Port note: the kernel takes the copy from vm_area_cachep; here it is an ordinary object.
-            var tmp = new VmAreaStruct
-            {
-                VmMm = mm,
-                VmStart = mpnt.VmStart,
-                VmEnd = mpnt.VmEnd,
-                VmPageProt = mpnt.VmPageProt,
-                VmFlags = mpnt.VmFlags & ~VmFlags.Locked,
-                VmNextShare = mpnt.VmNextShare,
-                VmPprevShare = mpnt.VmPprevShare,
-                VmOps = mpnt.VmOps,
-                VmPgoff = mpnt.VmPgoff,
-                VmFile = mpnt.VmFile,
-                VmPrivateData = mpnt.VmPrivateData,
-                VmNext = null,
-            };
+            VmAreaStruct tmp = mpnt.Copy();
+            tmp.VmFlags &= ~VmFlags.Locked;
+            tmp.VmMm = mm;
+            tmp.VmNext = null;
             Fs.File? file = tmp.VmFile;
             if (file != null)
             {
