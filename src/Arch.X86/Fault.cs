@@ -31,7 +31,7 @@ public sealed class Fault
     private readonly PtRegs?[] _regs;
     private readonly PtRegs[] _kernelRegs;
 
-    /// <summary>Creates the handler and installs it: as the MMU's page-fault handler and as the scheduler's switch_mm.</summary>
+    /// <summary>Creates the handler and installs it as the MMU's page-fault handler.</summary>
     /// <param name="arch">The architecture.</param>
     public Fault(I386 arch)
     {
@@ -42,7 +42,6 @@ public sealed class Fault
         for (int i = 0; i < _kernelRegs.Length; i++)
             _kernelRegs[i] = new PtRegs { Eip = KernelImage.Text };
         arch.Mmu.PageFaultHandler = HandleException;
-        _kernel.Sched.SwitchMm = arch.SwitchMm;
     }
 
     /// <summary>Set while an oops is being printed (<c>oops_in_progress</c>).</summary>

@@ -10,7 +10,7 @@ namespace LinuxVm.Arch.X86;
 /// the CPUs with their MMU and TLBs, and the kernel, brought up along the memory path of
 /// start_kernel (setup_arch, paging_init, mem_init, smp_init, free_initmem).
 /// </summary>
-public sealed class Machine
+public sealed class Machine : IDisposable
 {
     private Machine(MachineConfig config, E820Entry[] biosMap, Kernel kernel, I386 arch)
     {
@@ -37,6 +37,9 @@ public sealed class Machine
 
     /// <summary>The CPU the simulation runs on.</summary>
     public Cpu CurrentCpu => Arch.CurrentCpuData;
+
+    /// <summary>Ends the host threads of the machine's sleeping tasks; the machine cannot run afterwards.</summary>
+    public void Dispose() => Kernel.Dispose();
 
     /// <summary>The kernel's log since power-on.</summary>
     public IReadOnlyList<string> Log => Kernel.KernelLog;
@@ -92,6 +95,9 @@ public sealed class Machine
         k.Printk("Linux version 2.4.20 (root@companion) (gcc version 2.95.4) #1 SMP");
         Arch.Setup.SetupArch(BiosMap);
         k.Printk("Kernel command line: ro root=/dev/hda1");
+
+        // sched_init: the timer wheel starts empty (init_timervecs).
+        k.Timer.InitTimervecs();
 
         // The slab allocator: cache_cache is sized now, the general caches once mem_init has
         // handed the free pages to the buddy allocator.

@@ -11,7 +11,7 @@ namespace LinuxVm.Arch.X86;
 /// </summary>
 /// <remarks>
 /// Not a kernel file: the simulation's stand-in for user code. The methods without a task act for
-/// the task current on the executing CPU (inside <see cref="Sched.RunAs"/>); those with a task run
+/// the task current on the executing CPU (inside <see cref="Mm.Simulation.Driver.RunAs(TaskStruct, Action)"/>); those with a task run
 /// as it. Each returns false when the access did not complete: the task took a signal it could
 /// not survive (it is a zombie now) or whose handler did not fix the access.
 /// </remarks>
@@ -181,25 +181,25 @@ public sealed class UserSpace
     /// <param name="vaddr">User address.</param>
     /// <param name="destination">Where the bytes go.</param>
     public bool Read(TaskStruct task, uint vaddr, byte[] destination) =>
-        _kernel.Sched.RunAsResult(task, () => Read(vaddr, destination));
+        _kernel.Driver.RunAs(task, () => Read(vaddr, destination));
 
     /// <summary><paramref name="task"/> stores bytes at its address <paramref name="vaddr"/>.</summary>
     /// <param name="task">The task.</param>
     /// <param name="vaddr">User address.</param>
     /// <param name="source">The bytes.</param>
     public bool Write(TaskStruct task, uint vaddr, byte[] source) =>
-        _kernel.Sched.RunAsResult(task, () => Write(vaddr, source));
+        _kernel.Driver.RunAs(task, () => Write(vaddr, source));
 
     /// <summary><paramref name="task"/> loads an aligned 32-bit word; null when the load failed.</summary>
     /// <param name="task">The task.</param>
     /// <param name="vaddr">User address.</param>
     public uint? ReadU32(TaskStruct task, uint vaddr) =>
-        _kernel.Sched.RunAsResult(task, () => ReadU32(vaddr, out uint v) ? v : (uint?)null);
+        _kernel.Driver.RunAs(task, () => ReadU32(vaddr, out uint v) ? v : (uint?)null);
 
     /// <summary><paramref name="task"/> stores an aligned 32-bit word.</summary>
     /// <param name="task">The task.</param>
     /// <param name="vaddr">User address.</param>
     /// <param name="value">The word.</param>
     public bool WriteU32(TaskStruct task, uint vaddr, uint value) =>
-        _kernel.Sched.RunAsResult(task, () => WriteU32(vaddr, value));
+        _kernel.Driver.RunAs(task, () => WriteU32(vaddr, value));
 }

@@ -1,3 +1,4 @@
+using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.Sim;
@@ -288,13 +289,15 @@ public sealed class Filemap
                 }
                 else
                 {
-                    // Port note: wait_on_page would sleep until the holder unlocks the page. In the
-                    // single-threaded simulation no holder can run meanwhile.
-                    throw new InvalidOperationException("truncate_list_pages: page locked by another holder; nothing can unlock it in the simulation");
+                    WaitOnPage(page);
                 }
 
                 PageCacheRelease(page);
-                // Port note: the reschedule point (need_resched) has nothing to yield to here.
+                if (_kernel.Sched.Current.NeedResched != 0)
+                {
+                    _kernel.Sched.Current.State = Sched.TaskRunning;
+                    _kernel.Sched.Schedule();
+                }
                 PagecacheLock.Lock();
                 goto restart;
             }
@@ -372,16 +375,112 @@ public sealed class Filemap
         _kernel.Memory.LruCacheAdd?.Invoke(page);
     }
 
-    /// <summary>Unlocks a locked page (and would wake whoever waits on it).</summary>
+    // Multiplier of the page-wait hash on 32-bit machines: a prime close to the golden ratio
+    // times 2^32, so that neighbouring page descriptors spread over the table.
+    [Linux("mm/filemap.c", "GOLDEN_RATIO_PRIME")]
+    private const uint GoldenRatioPrime = 0x9e370001;
+
+    /// <summary>
+    /// The wait queue for <paramref name="page"/>'s lock: one of its zone's hashed wait table,
+    /// chosen by the address of the page descriptor. Pages that collide share a queue, and a
+    /// woken waiter checks that its own page is the one unlocked.
+    /// </summary>
+    /// <param name="page">The page.</param>
+    [Linux("mm/filemap.c", "page_waitqueue")]
+    public WaitQueueHead PageWaitqueue(Page page)
+    {
+        Zone zone = _kernel.PageAlloc.PageZone(page);
+        uint hash = _kernel.PageAlloc.MemMapVirtual + (uint)page.MapNr * (uint)Page.SizeOf;
+        hash = unchecked(hash * GoldenRatioPrime);
+        hash >>= zone.WaitTableShift;
+        return zone.WaitTable[hash];
+    }
+
+    // Asks the page's mapping to start the I/O the waiter is waiting for.
+    [Linux("mm/filemap.c", "sync_page")]
+    private static int SyncPage(Page page)
+    {
+        // Port note: none of the ported address_space_operations tables has a sync_page method
+        // (it kicks the block device's request queue), so there is nothing to call yet.
+        _ = page;
+        return 0;
+    }
+
+    /// <summary>Sleeps until <paramref name="page"/> is unlocked; the caller holds a reference so it cannot be freed meanwhile.</summary>
+    /// <param name="page">A locked page.</param>
+    [Linux("mm/filemap.c", "___wait_on_page")]
+    public void WaitOnPageCore(Page page)
+    {
+        WaitQueueHead waitqueue = PageWaitqueue(page);
+        TaskStruct tsk = _kernel.Sched.Current;
+        var wait = new WaitQueue(tsk);
+        waitqueue.Add(wait);
+        do
+        {
+            tsk.State = Sched.TaskUninterruptible;
+            if (!PageLocked(page))
+                break;
+            SyncPage(page);
+            _kernel.Sched.Schedule();
+        } while (PageLocked(page));
+        tsk.State = Sched.TaskRunning;
+        waitqueue.Remove(wait);
+    }
+
+    /// <summary>Waits for <paramref name="page"/> to be unlocked, if it is locked.</summary>
+    /// <param name="page">The page.</param>
+    [Linux("include/linux/pagemap.h", "wait_on_page")]
+    public void WaitOnPage(Page page)
+    {
+        if (PageLocked(page))
+            WaitOnPageCore(page);
+    }
+
+    /// <summary>Unlocks a locked page and wakes every task waiting on its wait queue.</summary>
     /// <param name="page">The page, which must be locked.</param>
     [Linux("mm/filemap.c", "unlock_page")]
-    public static void UnlockPage(Page page)
+    public void UnlockPage(Page page)
     {
+        WaitQueueHead waitqueue = PageWaitqueue(page);
         Clear(page, Launder);
         if (!TestAndClear(page, Locked))
             throw new KernelPanicException("!test_and_clear_bit(PG_locked)", "unlock_page");
-        // Port note: the page wait queues are not modelled; in the single-threaded simulation
-        // nobody can be waiting.
+        // Wake them all: waiters for other pages that hash here check and sleep again.
+        if (waitqueue.Active)
+            _kernel.Sched.WakeUpAll(waitqueue);
+    }
+
+    // Sleeps until the page lock is ours; the waiter queues exclusively so an unlock wakes one
+    // locker ahead of the crowd of mere waiters.
+    [Linux("mm/filemap.c", "__lock_page")]
+    private void LockPageCore(Page page)
+    {
+        WaitQueueHead waitqueue = PageWaitqueue(page);
+        TaskStruct tsk = _kernel.Sched.Current;
+        var wait = new WaitQueue(tsk);
+        waitqueue.AddExclusive(wait);
+        for (;;)
+        {
+            tsk.State = Sched.TaskUninterruptible;
+            if (PageLocked(page))
+            {
+                SyncPage(page);
+                _kernel.Sched.Schedule();
+            }
+            if (!Memory.TryLockPage(page))
+                break;
+        }
+        tsk.State = Sched.TaskRunning;
+        waitqueue.Remove(wait);
+    }
+
+    /// <summary>Locks <paramref name="page"/>, sleeping while another task holds the lock.</summary>
+    /// <param name="page">The page.</param>
+    [Linux("mm/filemap.c", "lock_page")]
+    public void LockPage(Page page)
+    {
+        if (Memory.TryLockPage(page))
+            LockPageCore(page);
     }
 
     /// <summary>Looks up (mapping, offset) on the chain starting at <paramref name="hash"/> and takes a reference; null if absent.</summary>
@@ -404,20 +503,28 @@ public sealed class Filemap
     [Linux("mm/filemap.c", "__find_lock_page_helper")]
     private Page? FindLockPageHelper(AddressSpace mapping, uint offset, PageHashSlot hash)
     {
-        Page? page = FindPageNolock(mapping, offset, hash.Get());
-        if (page != null)
+        for (;;)   // repeat
         {
-            PageCacheGet(page);
-            if (Memory.TryLockPage(page))
+            Page? page = FindPageNolock(mapping, offset, hash.Get());
+            if (page != null)
             {
-                // Port note: lock_page would sleep until the holder unlocks the page, then the
-                // page's identity is checked again. In the single-threaded simulation no holder
-                // can run meanwhile.
-                PagecacheLock.Unlock();
-                throw new InvalidOperationException("__find_lock_page: page locked by another holder; nothing can unlock it in the simulation");
+                PageCacheGet(page);
+                if (Memory.TryLockPage(page))
+                {
+                    PagecacheLock.Unlock();
+                    LockPage(page);
+                    PagecacheLock.Lock();
+                    // The page may have been truncated and reused while we slept.
+                    if (page.Mapping != mapping || page.Index != offset)
+                    {
+                        UnlockPage(page);
+                        PageCacheRelease(page);
+                        continue;
+                    }
+                }
             }
+            return page;
         }
-        return page;
     }
 
     /// <summary>Looks up (mapping, offset), takes a reference and locks the page; null if absent.</summary>

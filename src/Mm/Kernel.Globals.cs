@@ -9,7 +9,7 @@ public sealed partial class Kernel
 
     /// <summary>The kernel's own address space (arch/i386/kernel/init_task.c); its pgd is swapper_pg_dir.</summary>
     [Linux("arch/i386/kernel/init_task.c", "init_mm")]
-    public MmStruct InitMm { get; } = new() { MmUsers = 2, MmCount = 1 };
+    public MmStruct InitMm { get; }
 
     /// <summary>Lines the kernel has printed since boot, oldest first.</summary>
     public IReadOnlyList<string> KernelLog => _log;

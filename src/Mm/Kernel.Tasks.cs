@@ -2,29 +2,30 @@ using LinuxVm.Mm.KernelModel;
 
 namespace LinuxVm.Mm;
 
-// The pieces of kernel/ that mm/ leans on: tasks, the scheduler, signals, fork and exit.
+// The pieces of kernel/ that mm/ leans on: tasks, the scheduler, timers, sleeping primitives,
+// signals, fork and exit.
 public sealed partial class Kernel
 {
-    private Sched? _sched;
     private Signal? _signal;
     private Fork? _fork;
     private Exit? _exit;
     private Exec? _exec;
     private OomKill? _oomKill;
 
-    /// <summary>kernel/sched.c: the task list, current, the run queue and the clock tick.</summary>
-    /// <remarks>Created on first use; from then on the page allocator sees the running task's flags
-    /// and local page list, and can yield to other tasks. Before that, the boot task is current
-    /// and has no flags, which is also what the allocator assumes without a task model.</remarks>
-    public Sched Sched => _sched ??= CreateSched();
+    /// <summary>kernel/sched.c: the task list, current, the run queue, sleeping and waking.</summary>
+    public Sched Sched { get; }
 
-    private Sched CreateSched()
-    {
-        var sched = new Sched(this);
-        PageAlloc.Current = () => sched.Current;
-        PageAlloc.Yield = sched.Yield;
-        return sched;
-    }
+    /// <summary>kernel/timer.c: jiffies, the clock tick and kernel timers.</summary>
+    public Timer Timer { get; }
+
+    /// <summary>arch/i386/kernel/semaphore.c: the sleeping half of semaphores.</summary>
+    public Semaphores Semaphores { get; }
+
+    /// <summary>lib/rwsem.c: the sleeping half of reader-writer semaphores.</summary>
+    public Rwsem Rwsem { get; }
+
+    /// <summary>arch/i386/kernel/process.c: kernel_thread.</summary>
+    public Process Process { get; }
 
     /// <summary>kernel/signal.c: sending and delivering signals.</summary>
     public Signal Signal => _signal ??= new Signal(this);
@@ -43,54 +44,4 @@ public sealed partial class Kernel
 
     /// <summary>The task running on the executing CPU (<see cref="Sched.Current"/>, the kernel's <c>current</c>).</summary>
     public TaskStruct Current => Sched.Current;
-
-    /// <summary>
-    /// Starts a user process the way a shell does: <paramref name="parent"/> (init_task when null)
-    /// forks, and the child execs, getting a fresh empty address space. Returns the child, runnable
-    /// but not running.
-    /// </summary>
-    /// <param name="comm">The program's name.</param>
-    /// <param name="parent">The forking task; init_task when null.</param>
-    /// <remarks>A simulation entry point, not a kernel function: it sequences do_fork and exec_mmap
-    /// with <see cref="Sched.RunAs"/>. The address space stays empty; <see cref="Spawn(ProgramImage, TaskStruct?)"/>
-    /// lays a program out in it.</remarks>
-    public TaskStruct Spawn(string comm, TaskStruct? parent = null)
-    {
-        parent ??= Sched.InitTask;
-        int pid = 0;
-        Sched.RunAs(parent, () => pid = Fork.DoFork((uint)KernelModel.Signal.Sigchld, comm));
-        if (pid <= 0)
-            throw new InvalidOperationException($"fork failed: {pid}");
-        TaskStruct child = Sched.FindTaskByPid(pid)!;
-        int err = 0;
-        Sched.RunAs(child, () => err = Exec.ExecMmap());
-        if (err != 0)
-            throw new InvalidOperationException($"exec failed: {err}");
-        return child;
-    }
-
-    /// <summary>
-    /// Starts a user process running <paramref name="image"/>: <paramref name="parent"/> (init_task
-    /// when null) forks, and the child execs the program, which lays out text, data, bss, heap and
-    /// a stack holding the arguments (see <see cref="Exec.ExecProgram"/>). Returns the child,
-    /// runnable but not running.
-    /// </summary>
-    /// <param name="image">The program.</param>
-    /// <param name="parent">The forking task; init_task when null.</param>
-    /// <exception cref="InvalidOperationException">fork or exec failed (no memory).</exception>
-    public TaskStruct Spawn(ProgramImage image, TaskStruct? parent = null)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        parent ??= Sched.InitTask;
-        int pid = 0;
-        Sched.RunAs(parent, () => pid = Fork.DoFork((uint)KernelModel.Signal.Sigchld, image.Name));
-        if (pid <= 0)
-            throw new InvalidOperationException($"fork failed: {pid}");
-        TaskStruct child = Sched.FindTaskByPid(pid)!;
-        int err = 0;
-        Sched.RunAs(child, () => err = Exec.ExecProgram(image));
-        if (err != 0)
-            throw new InvalidOperationException($"exec failed: {err}");
-        return child;
-    }
 }

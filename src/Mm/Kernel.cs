@@ -1,4 +1,7 @@
 using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Simulation;
 using LinuxVm.Mm.Sim;
 
 namespace LinuxVm.Mm;
@@ -10,11 +13,13 @@ namespace LinuxVm.Mm;
 /// so two machines never share state and a test may boot as many as it likes.
 /// </summary>
 /// <remarks>
-/// The kernel is the SMP build (as the i386 defconfig is), run as a deterministic single-threaded
-/// simulation: <see cref="CurrentCpu"/> says which CPU is executing, and code that the kernel runs
-/// per CPU indexes its per-CPU data with it.
+/// The kernel is the SMP build (as the i386 defconfig is), run as a deterministic simulation in
+/// which exactly one piece of kernel code runs at a time: <see cref="CurrentCpu"/> says which CPU
+/// is executing, and code that the kernel runs per CPU indexes its per-CPU data with it. Each
+/// task's kernel code runs on a stack of its own (<see cref="Stacks"/>), so a task can sleep in
+/// the middle of it and resume there.
 /// </remarks>
-public sealed partial class Kernel
+public sealed partial class Kernel : IDisposable
 {
     /// <summary>Creates the kernel of a machine with the given RAM and architecture. Nothing is initialised yet: the architecture's boot code drives the set-up.</summary>
     /// <param name="phys">The machine's physical memory.</param>
@@ -29,6 +34,14 @@ public sealed partial class Kernel
         Phys = phys;
         Arch = arch;
         SmpNumCpus = cpus;
+        InitMm = new MmStruct(this) { MmUsers = 2, MmCount = 1 };
+        Stacks = new KernelStacks(this);
+        Sched = new Sched(this);
+        Timer = new Timer(this);
+        Semaphores = new Semaphores(this);
+        Rwsem = new Rwsem(this);
+        Process = new Process(this);
+        Driver = new Driver(this);
         Numa = new Numa(this);
         Bootmem = new Bootmem(this);
         PageAlloc = new PageAlloc(this);
@@ -55,6 +68,15 @@ public sealed partial class Kernel
     /// <summary>Timer ticks since boot; advanced only by the simulation's clock, never by the host's.</summary>
     [Linux("kernel/timer.c", "jiffies")]
     public ulong Jiffies { get; set; }
+
+    /// <summary>The host threads that carry the tasks' kernel stacks (the simulation's machinery, not the kernel's).</summary>
+    public KernelStacks Stacks { get; }
+
+    /// <summary>What drives the machine from outside: system calls of user processes, the clock. Not part of the kernel.</summary>
+    public Driver Driver { get; }
+
+    /// <summary>Ends the host threads of tasks that sleep in the kernel. The machine cannot run afterwards.</summary>
+    public void Dispose() => Stacks.Dispose();
 
     /// <summary>mm/numa.c: the node descriptor of a non-NUMA machine.</summary>
     public Numa Numa { get; }

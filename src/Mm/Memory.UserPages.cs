@@ -264,11 +264,9 @@ public sealed partial class Memory
         {
             if (++doublepage >= 3)
                 return -Errno.Einval;
-            // Port note: wait_on_page would sleep until the page is unlocked; the page is
-            // unlocked already, so there is nothing to wait for.
+            _kernel.Filemap.WaitOnPage(page!);
         }
-        // Port note: a page locked by someone else would be waited for here; in the single-threaded
-        // simulation nothing can unlock it meanwhile, so the retries below run out with -EAGAIN.
+        // A page someone else holds is not waited for: the loop just tries again, 16 times at most.
         if (++repeat < 16)
             goto repeat;
         return -Errno.Eagain;
@@ -300,5 +298,5 @@ public sealed partial class Memory
 
     /// <summary>Unlocks a locked page (include/linux/mm.h UnlockPage: mm/filemap.c's <see cref="Filemap.UnlockPage"/>).</summary>
     /// <param name="page">A locked page.</param>
-    public static void UnlockPage(Page page) => Filemap.UnlockPage(page);
+    public void UnlockPage(Page page) => _kernel.Filemap.UnlockPage(page);
 }

@@ -86,7 +86,6 @@ public sealed partial class PageAlloc
     [Linux("include/asm-i386/page.h", "VALID_PAGE")]
     private bool ValidPage(Page page) => (uint)page.MapNr < _kernel.Memory.MaxMapnr;
 
-    private IPageAllocTask? CurrentTask => Current?.Invoke();
 
     /// <summary>
     /// Returns a block of 2^<paramref name="order"/> pages to its zone's free lists, merging it
@@ -119,8 +118,8 @@ public sealed partial class PageAlloc
 
         // #region local
         // A task in reclaim (balance_classzone) keeps the first block it frees for itself.
-        IPageAllocTask? current = CurrentTask;
-        if (current is not null && (current.Flags & TaskStruct.PfFreePages) != 0
+        TaskStruct current = _kernel.Sched.Current;
+        if ((current.Flags & TaskStruct.PfFreePages) != 0
             && current.NrLocalPages == 0)   // and not in_interrupt(): never, here
         {
             current.LocalPages.Add(page.List);
@@ -277,31 +276,23 @@ public sealed partial class PageAlloc
         }
         // Port note: in_interrupt() is never true in the simulation, so its BUG() cannot fire.
 
-        // Port note: with no task model the boot task (swapper) is current; its flags are saved
-        // nowhere, so the flag dance below is skipped and reclaim runs without a local list.
-        IPageAllocTask? current = CurrentTask;
-        if (current is not null)
-        {
-            current.AllocationOrder = (uint)order;
-            current.Flags |= TaskStruct.PfMemalloc | TaskStruct.PfFreePages;
-        }
+        TaskStruct current = _kernel.Sched.Current;
+        current.AllocationOrder = (uint)order;
+        current.Flags |= TaskStruct.PfMemalloc | TaskStruct.PfFreePages;
 
         // Port note: until mm/vmscan.c installs try_to_free_pages_zone, reclaim frees nothing.
         freedHere = TryToFreePagesZone?.Invoke(classzone, gfpMask) ?? 0;
 
-        if (current is not null)
-        {
-            current.Flags &= ~(TaskStruct.PfMemalloc | TaskStruct.PfFreePages);
-            if (current.NrLocalPages != 0)
-                page = TakeLocalPages(current, classzone, order, freedHere);
-        }
+        current.Flags &= ~(TaskStruct.PfMemalloc | TaskStruct.PfFreePages);
+        if (current.NrLocalPages != 0)
+            page = TakeLocalPages(current, classzone, order, freedHere);
         freed = freedHere;
         return page;
     }
 
     // The local_pages half of balance_classzone: pick a matching block if reclaim made progress,
     // then give every other block back to the buddy lists, oldest first.
-    private Page? TakeLocalPages(IPageAllocTask current, Zone classzone, int order, int freed)
+    private Page? TakeLocalPages(TaskStruct current, Zone classzone, int order, int freed)
     {
         Page? page = null;
         ListHead localPages = current.LocalPages;
@@ -423,8 +414,8 @@ public sealed partial class PageAlloc
         {
             // #region memalloc
             // A task that is itself freeing memory (or dying) may take the very last pages.
-            IPageAllocTask? current = CurrentTask;
-            if (current is not null && (current.Flags & (TaskStruct.PfMemalloc | TaskStruct.PfMemdie)) != 0)
+            TaskStruct current = _kernel.Sched.Current;
+            if ((current.Flags & (TaskStruct.PfMemalloc | TaskStruct.PfMemdie)) != 0)
             {
                 for (int i = 0; zones[i] is Zone z; i++)
                 {
@@ -461,7 +452,7 @@ public sealed partial class PageAlloc
             if (order > 3)
                 return null;
 
-            Yield?.Invoke();
+            _kernel.Sched.Yield();
             // Port note: the kernel retries forever here, trusting reclaim, kswapd or in the end
             // the OOM killer to free something. The simulation is single-threaded and
             // deterministic: if neither reclaim nor the yield freed a page, the next round would

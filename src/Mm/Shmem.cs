@@ -398,7 +398,7 @@ public sealed class Shmem
                 {
                     // memclear_highpage_flush
                     _kernel.Phys.Fill(_kernel.PageToPhys(page) + partial, 0, PageSize - partial);
-                    Filemap.UnlockPage(page);
+                    _kernel.Filemap.UnlockPage(page);
                     _kernel.Filemap.PageCacheRelease(page);
                 }
                 info.Lock.Lock();
@@ -453,7 +453,9 @@ public sealed class Shmem
         error = 0;
 
         // #region lookup
-        Page? page = filemap.FindLockPage(mapping, idx);
+        Page? page;
+    repeat:
+        page = filemap.FindLockPage(mapping, idx);
         if (page != null)
             return page;
 
@@ -521,9 +523,9 @@ public sealed class Shmem
 
     wait_retry:
         info.Lock.Unlock();
-        // Port note: wait_on_page would sleep until the holder unlocks the page, then the lookup
-        // repeats. In the single-threaded simulation no holder can run meanwhile.
-        throw new InvalidOperationException("shmem_getpage_locked: page locked by another holder; nothing can unlock it in the simulation");
+        filemap.WaitOnPage(page!);
+        filemap.PageCacheRelease(page!);
+        goto repeat;
     }
 
     /// <summary>
@@ -548,7 +550,7 @@ public sealed class Shmem
         if (page == null)
             goto failed;
 
-        Filemap.UnlockPage(page);
+        _kernel.Filemap.UnlockPage(page);
         info.Sem.Up();
         ptr = page;
         return 0;
@@ -642,7 +644,7 @@ public sealed class Shmem
             ShmemInodeInfo info = ShmemI(inode);
             info.Inode = inode;
             info.Lock = new SpinLock("info->lock");
-            info.Sem = new Semaphore("info->sem", 1);
+            info.Sem = new KernelModel.Semaphore(_kernel, "info->sem", 1);
             switch (mode & Inode.SIfmt)
             {
                 default:

@@ -85,7 +85,7 @@ public sealed partial class Slab
     [Linux("mm/slab.c", "enable_all_cpucaches")]
     private void EnableAllCpucaches()
     {
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
 
         var p = CacheCache.Next;
         do
@@ -96,6 +96,6 @@ public sealed partial class Slab
             p = cachep.Next.Next;
         } while (p != CacheCache.Next);
 
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
     }
 }

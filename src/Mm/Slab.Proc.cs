@@ -19,7 +19,7 @@ public sealed partial class Slab
     {
         long n = pos;
 
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
         if (n == 0)
             return HeaderToken;
         var p = CacheCache.Next;
@@ -45,7 +45,7 @@ public sealed partial class Slab
 
     /// <summary>Releases cache_chain_sem.</summary>
     [Linux("mm/slab.c", "s_stop")]
-    private void SStop() => _cacheChainSem.Unlock();
+    private void SStop() => _cacheChainSem.Up();
 
     /// <summary>
     /// Prints one line of /proc/slabinfo: the version header, or a cache's name, active and total
@@ -176,7 +176,7 @@ public sealed partial class Slab
             tmp++;
         batchcount = SimpleStrtol(buffer, ref tmp);
 
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
         res = -Einval;
         foreach (KmemCache cachep in CacheChain.Entries<KmemCache>())
         {
@@ -186,7 +186,7 @@ public sealed partial class Slab
                 break;
             }
         }
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
         if (res >= 0)
             res = count;
         return res;

@@ -27,8 +27,8 @@ public sealed partial class Slab
         int ret = 0;
 
         if ((gfpMask & Gfp.Wait) != 0)
-            _cacheChainSem.Lock();
-        else if (!_cacheChainSem.TryLock())
+            _cacheChainSem.Down();
+        else if (_cacheChainSem.DownTrylock() != 0)
             return 0;
 
         // #region scan
@@ -129,7 +129,7 @@ public sealed partial class Slab
         ret = (int)(scan * (1u << (int)bestCachep.Gfporder));
         // #endregion
     @out:
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
         return ret;
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class Slab
             return true;
         bool ret = false;
 
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
         for (var p = CacheChain.Next; p != CacheChain; p = p.Next)
         {
             if (p == cachep.Next)
@@ -20,7 +20,7 @@ public sealed partial class Slab
                 break;
             }
         }
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
         return ret;
     }
 
@@ -71,7 +71,7 @@ public sealed partial class Slab
     {
         var @new = new CcupdateStruct(cachep, _nrCpus);
 
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
         SmpCallFunctionAllCpus(DoCcupdateLocal, @new);
 
         for (int i = 0; i < _kernel.SmpNumCpus; i++)
@@ -83,7 +83,7 @@ public sealed partial class Slab
             ccold.Avail = 0;
         }
         SmpCallFunctionAllCpus(DoCcupdateLocal, @new);
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
     }
 
     /// <summary>
@@ -160,19 +160,19 @@ public sealed partial class Slab
         if (cachep is null || cachep.Growing != 0)
             throw new KernelPanicException("!cachep || in_interrupt() || cachep->growing", "kmem_cache_destroy");
 
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
         // cache_cache is never destroyed, so the chain always has another entry to move to.
         if (ClockSearchp == cachep)
             ClockSearchp = cachep.Next.Next.Entry<KmemCache>();
         cachep.Next.Del();
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
 
         if (KmemCacheShrinkCore(cachep) != 0)
         {
             _kernel.Printk($"kmem_cache_destroy: Can't free all objects {cachep.Address:x8}");
-            _cacheChainSem.Lock();
+            _cacheChainSem.Down();
             CacheChain.Add(cachep.Next);
-            _cacheChainSem.Unlock();
+            _cacheChainSem.Up();
             return 1;
         }
         for (int i = 0; i < _nrCpus; i++)

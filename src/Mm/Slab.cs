@@ -30,6 +30,7 @@ public sealed partial class Slab
     public Slab(Kernel kernel)
     {
         _kernel = kernel;
+        _cacheChainSem = new KernelModel.Semaphore(kernel, "cache_chain_sem", 1);
         _nrCpus = kernel.Arch.NrCpusMax;
         CacheCache = NewCacheCache();
         ClockSearchp = CacheCache;
@@ -161,12 +162,9 @@ public sealed partial class Slab
     [Linux("mm/slab.c", "cache_cache")]
     public KmemCache CacheCache { get; }
 
-    /// <summary>Serialises walks and changes of the cache chain.</summary>
-    /// <remarks>Port note: a semaphore in the kernel. Nothing ever waits in the single-threaded
-    /// simulation, so a lock object that checks it is taken and released in pairs models it;
-    /// <c>down_trylock</c> is <see cref="SpinLock.TryLock"/>.</remarks>
+    /// <summary>Serialises walks and changes of the cache chain; a task that finds it held sleeps.</summary>
     [Linux("mm/slab.c", "cache_chain_sem")]
-    private readonly SpinLock _cacheChainSem = new("cache_chain_sem");
+    private readonly KernelModel.Semaphore _cacheChainSem;
 
     /// <summary>Where the next kmem_cache_reap starts its scan of the chain.</summary>
     [Linux("mm/slab.c", "clock_searchp")]
@@ -663,19 +661,19 @@ public sealed partial class Slab
             EnableCpucache(cachep);
 
         // Names are unique; a duplicate is a bug of the caller.
-        _cacheChainSem.Lock();
+        _cacheChainSem.Down();
         foreach (KmemCache pc in CacheChain.Entries<KmemCache>())
         {
             if (pc.Name == name)
             {
-                _cacheChainSem.Unlock();
+                _cacheChainSem.Up();
                 throw new KernelPanicException("!strcmp(pc->name, name)", "kmem_cache_create");
             }
         }
 
         // Nobody can see the new cache yet, so it is linked without taking its lock.
         CacheChain.Add(cachep.Next);
-        _cacheChainSem.Unlock();
+        _cacheChainSem.Up();
         return cachep;
     }
 }

@@ -29,7 +29,7 @@ public class Chapter01Oom
     private static TaskStruct Process(Kernel k, string comm, uint pages, int cpuTicks, uint start,
         uint uid = 1000, int nice = 0, bool rawio = false)
     {
-        TaskStruct p = k.Spawn(comm);
+        TaskStruct p = k.Driver.Spawn(comm);
         p.Mm!.TotalVm = pages;
         p.Times.TmsUtime = cpuTicks;
         p.StartTime = start;
@@ -233,7 +233,7 @@ public class Chapter01Oom
         var k = Machine(now: 0);
         var init = Process(k, "init", 300, 0, 0, uid: 0);
         var app = Process(k, "app", 40000, 0, 0);
-        int tid = k.Sched.RunAsResult(app, () => k.Fork.DoFork(Fork.CloneVm | Fork.CloneSighand | Fork.CloneThread));
+        int tid = k.Driver.RunAs(app, () => k.Fork.DoFork(Fork.CloneVm | Fork.CloneSighand | Fork.CloneThread));
         var thread = k.Sched.FindTaskByPid(tid)!;
         var mm = app.Mm!;
 
@@ -253,7 +253,7 @@ public class Chapter01Oom
 
         // Let the scheduler run them: the 500-tick counters make them the first choices.
         for (int i = 0; i < 4 && (app.State != Sched.TaskZombie || thread.State != Sched.TaskZombie); i++)
-            k.Sched.Step();
+            k.Driver.Tick();
         Assert.Equal(Sched.TaskZombie, app.State);
         Assert.Equal(Sched.TaskZombie, thread.State);
         Assert.Equal(0, mm.MmUsers);
@@ -279,7 +279,7 @@ public class Chapter01Oom
             k.Jiffies = t;
             k.OomKill.OutOfMemory();
         }
-        k.Sched.Step();
+        k.Driver.Tick();
         Assert.Same(init, k.Current);
         Assert.Equal(Sched.TaskRunning, init.State);
         Assert.NotNull(init.Mm);

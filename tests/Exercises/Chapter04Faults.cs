@@ -79,7 +79,7 @@ public class Chapter04Faults
         pc.MapAnonymous(p, Base, 1024 * 4096);
         uint free = pc.FreeIncludingQuicklists();
 
-        pc.Kernel.Sched.RunAs(p, () =>
+        pc.Kernel.Driver.RunAs(p, () =>
         {
             for (uint i = 0; i < 1024; i++)
                 Assert.True(pc.User.WriteU32(Base + i * 4096, i));
@@ -104,7 +104,7 @@ public class Chapter04Faults
         var pc = ProcessPc.Boot();
         var parent = pc.Spawn("parent");
         pc.MapAnonymous(parent, Base, 10 * 4096);
-        pc.Kernel.Sched.RunAs(parent, () =>
+        pc.Kernel.Driver.RunAs(parent, () =>
         {
             for (uint i = 0; i < 10; i++)
                 pc.User.WriteU32(Base + i * 4096, i);
@@ -238,7 +238,7 @@ public class Chapter04Faults
         byte[] buf = [9, 9, 9, 9, 9, 9, 9, 9];
         uint left = 0;
 
-        pc.Kernel.Sched.RunAs(p, () => left = pc.Arch.Uaccess.CopyFromUser(buf, Base + 4092));
+        pc.Kernel.Driver.RunAs(p, () => left = pc.Arch.Uaccess.CopyFromUser(buf, Base + 4092));
 
         Assert.Equal(4u, left);
         Assert.Equal(new byte[] { 4, 3, 2, 1, 0, 0, 0, 0 }, buf);

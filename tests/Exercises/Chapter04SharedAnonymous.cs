@@ -15,7 +15,7 @@ public class Chapter04SharedAnonymous
     private const uint Base = 0x40000000; // 4 MiB aligned: one page table covers Base..Base+4 MiB
 
     private static uint MapShared(ProcessPc pc, TaskStruct t, uint pages) =>
-        pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Mmap(Base, pages * 4096,
+        pc.Kernel.Driver.RunAs(t, () => pc.Kernel.Syscalls.Mmap(Base, pages * 4096,
             Mman.ProtRead | Mman.ProtWrite, Mman.MapShared | Mman.MapAnonymous | Mman.MapFixed));
 
     /// <summary>

@@ -25,8 +25,8 @@ public class Chapter04Vmas
             Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
             K = Machine.Kernel;
             K.Mmap.DebugMmRb = true;
-            K.Spawn(new ProgramImage("init"));
-            P = K.Spawn(new ProgramImage("prog"));
+            K.Driver.Spawn("init", image: new ProgramImage("init"));
+            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
         }
 
         public Machine Machine { get; }
@@ -35,7 +35,7 @@ public class Chapter04Vmas
         public MmStruct Mm => P.Mm!;
         public Syscalls Sys => K.Syscalls;
 
-        public T Run<T>(Func<Syscalls, T> call) => K.Sched.RunAsResult(P, () => call(K.Syscalls));
+        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
 
         public string[] Maps() => K.ProcPid.Maps(P.Pid).TrimEnd('\n').Split('\n');
 

@@ -97,7 +97,7 @@ public class Chapter06UserPageTables
         var pc = ProcessPc.Boot(64);
         var p = pc.Spawn("wide");
         pc.MapAnonymous(p, 0x10000000, 60u * 0x400000);
-        pc.Kernel.Sched.RunAs(p, () =>
+        pc.Kernel.Driver.RunAs(p, () =>
         {
             for (uint i = 0; i < 60; i++)
                 pc.User.WriteU32(0x10000000 + i * 0x400000, i);

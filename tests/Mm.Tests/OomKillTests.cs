@@ -20,7 +20,7 @@ public class OomKillTests
     public void RawIoVictim_GetsSigtermNotSigkill()
     {
         var k = TaskTests.NewKernel();
-        var p = k.Spawn("xserver");
+        var p = k.Driver.Spawn("xserver");
         p.CapEffective = Capability.CapToMask(Capability.CapSysRawio);
         k.OomKill.OomKillTask(p);
         Assert.Equal(Signal.Sigmask(Signal.Sigterm), p.Pending.Signal);
@@ -30,8 +30,8 @@ public class OomKillTests
     public void Ties_GoToTheTaskEarlierOnTheList()
     {
         var k = TaskTests.NewKernel();
-        var a = k.Spawn("a");
-        var b = k.Spawn("b");
+        var a = k.Driver.Spawn("a");
+        var b = k.Driver.Spawn("b");
         a.Mm!.TotalVm = b.Mm!.TotalVm = 1000;
         Assert.Same(a, k.OomKill.SelectBadProcess());
     }
@@ -40,10 +40,10 @@ public class OomKillTests
     public void Zombie_ScoresZero()
     {
         var k = TaskTests.NewKernel();
-        var init = k.Spawn("init");
-        var a = k.Spawn("a", init);
+        var init = k.Driver.Spawn("init");
+        var a = k.Driver.Spawn("a", init);
         a.Mm!.TotalVm = 1000;
-        k.Sched.RunAs(a, () => k.Exit.DoExit(0));
+        k.Driver.RunAs(a, () => k.Exit.DoExit(0));
         Assert.Equal(Sched.TaskZombie, a.State);
         Assert.Equal(0, k.OomKill.Badness(a));
     }
@@ -56,7 +56,7 @@ public class OomKillTests
         // kill waits until jiffies reach 500 again: lastkill starts at 0, so right after the wrap
         // "now - lastkill" is small, as if a process had just been killed.
         var k = TaskTests.NewKernel();
-        var hog = k.Spawn("hog");
+        var hog = k.Driver.Spawn("hog");
         hog.Mm!.TotalVm = 5000;
         uint start = uint.MaxValue - 150;
         uint? killedAt = null;

@@ -87,19 +87,19 @@ public class ProcessBenchmarks
         _m = Machine.Boot(new MachineConfig { RamBytes = 128UL << 20 });
         _k = _m.Kernel;
         _ = _m.Arch.Fault;
-        _k.Spawn(new LinuxVm.Mm.KernelModel.ProgramImage("init"));
+        _k.Driver.Spawn("init", image: new LinuxVm.Mm.KernelModel.ProgramImage("init"));
 
         // 1,000 one-page regions below TASK_UNMAPPED_BASE, alternating protections so none merge.
-        _many = _k.Spawn(new LinuxVm.Mm.KernelModel.ProgramImage("many"));
-        _k.Sched.RunAs(_many, () =>
+        _many = _k.Driver.Spawn("many", image: new LinuxVm.Mm.KernelModel.ProgramImage("many"));
+        _k.Driver.RunAs(_many, () =>
         {
             for (uint i = 0; i < 1000; i++)
                 _k.Syscalls.Mmap(0x10000000 + i * 0x1000, 0x1000, i % 2 == 0 ? Rw : Mman.ProtRead, Anon | Mman.MapFixed);
         });
 
         // A process with 16 MiB of private memory, every page written once.
-        _big = _k.Spawn(new LinuxVm.Mm.KernelModel.ProgramImage("big"));
-        uint a = _k.Sched.RunAsResult(_big, () => _k.Syscalls.Mmap(0, 16u << 20, Rw, Anon));
+        _big = _k.Driver.Spawn("big", image: new LinuxVm.Mm.KernelModel.ProgramImage("big"));
+        uint a = _k.Driver.RunAs(_big, () => _k.Syscalls.Mmap(0, 16u << 20, Rw, Anon));
         _bigBase = a;
         for (uint off = 0; off < 16u << 20; off += 0x1000)
             _m.Arch.User.WriteU32(_big, a + off, off);
@@ -107,7 +107,7 @@ public class ProcessBenchmarks
 
     /// <summary>One mmap of a page and its munmap, with 1,000 regions in the tree.</summary>
     [Benchmark]
-    public void MmapMunmapWith1000Vmas() => _k.Sched.RunAs(_many, () =>
+    public void MmapMunmapWith1000Vmas() => _k.Driver.RunAs(_many, () =>
     {
         uint a = _k.Syscalls.Mmap(0, 0x1000, Rw, Anon);
         _k.Syscalls.Munmap(a, 0x1000);
@@ -118,7 +118,7 @@ public class ProcessBenchmarks
     /// fault that allocates and zeroes a page), unmap. Reported per fault, unmap included.
     /// </summary>
     [Benchmark(OperationsPerInvoke = 4096)]
-    public void FirstTouchFault() => _k.Sched.RunAs(_many, () =>
+    public void FirstTouchFault() => _k.Driver.RunAs(_many, () =>
     {
         uint a = _k.Syscalls.Mmap(0, 16u << 20, Rw, Anon);
         _m.Arch.User.TouchPages(a, 4096, write: true);
@@ -127,7 +127,7 @@ public class ProcessBenchmarks
 
     /// <summary>Loads from the 16 MiB process's mapped pages: 4,096 pages, so most are TLB misses on the first pass and hits after.</summary>
     [Benchmark(OperationsPerInvoke = 4 * 4096)]
-    public void MappedAccess() => _k.Sched.RunAs(_big, () =>
+    public void MappedAccess() => _k.Driver.RunAs(_big, () =>
     {
         for (int pass = 0; pass < 4; pass++)
             _m.Arch.User.TouchPages(_bigBase, 4096, write: false);
@@ -137,9 +137,9 @@ public class ProcessBenchmarks
     [Benchmark]
     public void Fork16MiBCow()
     {
-        int pid = _k.Sched.RunAsResult(_big, () => _k.Fork.DoFork((uint)LinuxVm.Mm.KernelModel.Signal.Sigchld));
+        int pid = _k.Driver.RunAs(_big, () => _k.Fork.DoFork((uint)LinuxVm.Mm.KernelModel.Signal.Sigchld));
         var child = _k.Sched.FindTaskByPid(pid)!;
-        _k.Sched.RunAs(child, () => _k.Exit.DoExit(0));
-        _k.Sched.RunAs(_big, () => _k.Exit.SysWait4(pid));
+        _k.Driver.RunAs(child, () => _k.Exit.DoExit(0));
+        _k.Driver.RunAs(_big, () => _k.Exit.SysWait4(pid));
     }
 }

@@ -119,23 +119,12 @@ public static class BuddyFigures
         {
             Kernel k = Pc(64);
             if (memalloc)
-            {
-                var task = new MemallocTask();
-                k.PageAlloc.Current = () => task;
-            }
+                k.Current.Flags |= LinuxVm.Mm.KernelModel.TaskStruct.PfMemalloc;
             while (k.PageAlloc.AllocPage(gfp) is not null) { }
             Zone[] z = k.Numa.ContigPageData.NodeZones;
             sb.AppendLine(Inv($"| {name} | {z[0].FreePages} | {z[1].FreePages} | {k.PageAlloc.NrFreePages()} |"));
         }
         return sb.ToString();
-    }
-
-    private sealed class MemallocTask : IPageAllocTask
-    {
-        public uint Flags { get; set; } = LinuxVm.Mm.KernelModel.TaskStruct.PfMemalloc;
-        public ListHead LocalPages { get; } = new();
-        public uint NrLocalPages { get; set; }
-        public uint AllocationOrder { get; set; }
     }
 
     /// <summary>

@@ -38,7 +38,7 @@ public static class OomFigures
         {
             TaskStruct p = r.Pages == 0
                 ? k.Sched.FindTaskByPid(k.Fork.DoFork(Fork.CloneVm, r.Comm))!   // a kernel thread: no mm
-                : k.Spawn(r.Comm);
+                : k.Driver.Spawn(r.Comm);
             if (p.Mm != null)
                 p.Mm.TotalVm = r.Pages;
             p.Times.TmsUtime = r.CpuSeconds * Sched.Hz;
@@ -75,7 +75,7 @@ public static class OomFigures
     public static string RateLimiterTimeline()
     {
         var k = new Kernel(new PhysicalMemory(1024), new I386(), 1);
-        TaskStruct hog = k.Spawn("hog");
+        TaskStruct hog = k.Driver.Spawn("hog");
         hog.Mm!.TotalVm = 50000;
         hog.Uid = hog.Euid = hog.Suid = 1000;
         hog.CapEffective = 0;

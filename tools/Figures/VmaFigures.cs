@@ -15,8 +15,8 @@ public static class VmaFigures
     private static (Kernel K, TaskStruct P) Process()
     {
         Kernel k = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 }).Kernel;
-        k.Spawn(new ProgramImage("init"));
-        TaskStruct p = k.Spawn(new ProgramImage("prog"));
+        k.Driver.Spawn("init", image: new ProgramImage("init"));
+        TaskStruct p = k.Driver.Spawn("prog", image: new ProgramImage("prog"));
         return (k, p);
     }
 
@@ -35,16 +35,16 @@ public static class VmaFigures
             b.Append(k.ProcPid.Maps(p.Pid)).Append('\n');
         }
         Show("exec prog   (16 KiB text, 4 KiB data, 8 KiB bss)");
-        uint a = k.Sched.RunAsResult(p, () => k.Syscalls.Mmap(0, 8 * 0x1000, Rw, Anon));
+        uint a = k.Driver.RunAs(p, () => k.Syscalls.Mmap(0, 8 * 0x1000, Rw, Anon));
         Show($"mmap(0, 32 KiB, rw, private|anonymous) = {a:x8}");
-        k.Sched.RunAs(p, () => k.Syscalls.Mprotect(a + 0x2000, 0x2000, Mman.ProtRead));
+        k.Driver.RunAs(p, () => k.Syscalls.Mprotect(a + 0x2000, 0x2000, Mman.ProtRead));
         Show($"mprotect({a + 0x2000:x8}, 8 KiB, r)");
-        k.Sched.RunAs(p, () => k.Syscalls.Mlock(a + 0x5000, 0x2000));
+        k.Driver.RunAs(p, () => k.Syscalls.Mlock(a + 0x5000, 0x2000));
         Show($"mlock({a + 0x5000:x8}, 8 KiB)");
-        uint brk = k.Sched.RunAsResult(p, () => k.Syscalls.Brk(0));
-        k.Sched.RunAs(p, () => k.Syscalls.Brk(brk + 0x3000));
+        uint brk = k.Driver.RunAs(p, () => k.Syscalls.Brk(0));
+        k.Driver.RunAs(p, () => k.Syscalls.Brk(brk + 0x3000));
         Show($"brk({brk + 0x3000:x8})");
-        uint r = k.Sched.RunAsResult(p, () => k.Syscalls.Mremap(a + 0x7000, 0x1000, 0xc000, Mman.MremapMaymove));
+        uint r = k.Driver.RunAs(p, () => k.Syscalls.Mremap(a + 0x7000, 0x1000, 0xc000, Mman.MremapMaymove));
         Show($"mremap({a + 0x7000:x8}, 4 KiB, 48 KiB, MAYMOVE) = {r:x8}");
         b.Append("$ grep Vm /proc/pid/status\n");
         foreach (string line in k.ProcPid.Status(p.Pid).Split('\n'))
@@ -65,10 +65,10 @@ public static class VmaFigures
     {
         Machine m = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
         Kernel k = m.Kernel;
-        k.Spawn(new ProgramImage("init"));
-        TaskStruct parent = k.Spawn(new ProgramImage("prog"));
-        uint a = k.Sched.RunAsResult(parent, () => k.Syscalls.Mmap(0, 4 * 0x1000, Rw, Mman.MapShared | Mman.MapAnonymous));
-        int pid = k.Sched.RunAsResult(parent, () => k.Fork.DoFork((uint)Signal.Sigchld));
+        k.Driver.Spawn("init", image: new ProgramImage("init"));
+        TaskStruct parent = k.Driver.Spawn("prog", image: new ProgramImage("prog"));
+        uint a = k.Driver.RunAs(parent, () => k.Syscalls.Mmap(0, 4 * 0x1000, Rw, Mman.MapShared | Mman.MapAnonymous));
+        int pid = k.Driver.RunAs(parent, () => k.Fork.DoFork((uint)Signal.Sigchld));
         TaskStruct child = k.Sched.FindTaskByPid(pid)!;
         m.Arch.User.WriteU32(child, a, 0x11);
         m.Arch.User.WriteU32(child, a + 0x1000, 0x22);

@@ -1,3 +1,4 @@
+using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Include;
 
 namespace LinuxVm.Mm.Arch;
@@ -332,6 +333,17 @@ public interface IArchitecture
     uint PgtableCacheSize { get; }
 
     // ----- TLB (pgalloc.h, arch/i386/kernel/smp.c) -----
+
+    /// <summary>
+    /// Moves CPU <paramref name="cpu"/> from address space <paramref name="prev"/> to
+    /// <paramref name="next"/> (<c>switch_mm</c>, include/asm-i386/mmu_context.h): schedule() calls
+    /// it when the next task has an address space of its own.
+    /// </summary>
+    /// <param name="prev">The address space the CPU was using.</param>
+    /// <param name="next">The one it will use.</param>
+    /// <param name="tsk">The task being switched to.</param>
+    /// <param name="cpu">The CPU.</param>
+    void SwitchMm(MmStruct prev, MmStruct next, TaskStruct tsk, int cpu);
 
     /// <summary>Flushes the TLB entries of the current address space on every CPU that runs it.</summary>
     [Linux("include/asm-i386/pgalloc.h", "flush_tlb")]

@@ -24,7 +24,7 @@ public sealed class ShmemInodeInfo
 
     /// <summary>Serialises page lookups and truncation on the file.</summary>
     [Linux("include/linux/shmem_fs.h", "shmem_inode_info.sem")]
-    public Semaphore Sem { get; set; } = new("info->sem");
+    public KernelModel.Semaphore Sem { get; set; } = null!;
 
     /// <summary>One past the highest page index the index has room for.</summary>
     [Linux("include/linux/shmem_fs.h", "shmem_inode_info.next_index")]

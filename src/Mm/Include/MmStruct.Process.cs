@@ -5,8 +5,13 @@ namespace LinuxVm.Mm.Include;
 // OOM killer read. The VMA list and tree are added beside the port of mm/mmap.c.
 public sealed partial class MmStruct
 {
-    /// <summary>Creates a zeroed descriptor (what <c>memset</c> leaves in <c>mm_alloc</c>).</summary>
-    public MmStruct() => Mmlist = new ListHead(this);
+    /// <summary>Creates a zeroed descriptor (what <c>memset</c> leaves in <c>mm_alloc</c>), with a free mmap_sem.</summary>
+    /// <param name="kernel">The kernel whose tasks will use it (its semaphore sleeps them).</param>
+    public MmStruct(Kernel kernel)
+    {
+        Mmlist = new ListHead(this);
+        MmapSem = new KernelModel.RwSemaphore(kernel, "mm->mmap_sem");
+    }
 
     /// <summary>Tasks using this address space as their user space (threads count one each).</summary>
     [Linux("include/linux/sched.h", "mm_struct.mm_users")]

@@ -26,5 +26,5 @@ public sealed partial class MmStruct
 
     /// <summary>Taken for writing by everything that adds, removes or changes regions; for reading by the fault path.</summary>
     [Linux("include/linux/sched.h", "mm_struct.mmap_sem")]
-    public RwSemaphore MmapSem { get; } = new("mm->mmap_sem");
+    public KernelModel.RwSemaphore MmapSem { get; }
 }

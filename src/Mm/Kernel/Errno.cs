@@ -35,4 +35,7 @@ public static class Errno
     [Linux("include/asm-i386/errno.h", "EFBIG")] public const int Efbig = 27;
     /// <summary>No space left on device.</summary>
     [Linux("include/asm-i386/errno.h", "ENOSPC")] public const int Enospc = 28;
+
+    /// <summary>A sleep was interrupted by a signal; the system call is restarted or fails with EINTR (never seen by user space).</summary>
+    [Linux("include/linux/errno.h", "ERESTARTSYS")] public const int Erestartsys = 512;
 }

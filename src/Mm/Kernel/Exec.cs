@@ -63,7 +63,7 @@ public sealed class Exec
         current.Mm = mm;
         current.ActiveMm = mm;
         current.AllocLock.Unlock();
-        _kernel.Sched.SwitchMm?.Invoke(activeMm, mm, current, _kernel.CurrentCpu); // activate_mm
+        _kernel.Arch.SwitchMm(activeMm, mm, current, _kernel.CurrentCpu); // activate_mm
         if (oldMm != null)
         {
             KernelPanicException.BugOn(activeMm != oldMm, "active_mm != old_mm", "exec_mmap");

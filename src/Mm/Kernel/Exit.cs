@@ -152,9 +152,12 @@ public sealed class Exit
     /// Killing the idle task or init is fatal to the whole machine.
     /// </summary>
     /// <param name="code">The exit status (a signal number when killed by one).</param>
-    /// <remarks>Port note: in the kernel do_exit never returns; here it returns once schedule has
-    /// switched away, and the caller must not act for the dead task any more.</remarks>
+    /// <remarks>do_exit never returns. Port note: its last act, the schedule() that switches away
+    /// from the zombie for good, happens at the base of the task's kernel stack: do_exit throws
+    /// <see cref="Simulation.TaskExitException"/>, which unwinds the task's stack there, so no code
+    /// of the dead task's callers runs after it.</remarks>
     [Linux("kernel/exit.c", "do_exit")]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void DoExit(int code)
     {
         TaskStruct tsk = _kernel.Sched.Current;
@@ -169,8 +172,14 @@ public sealed class Exit
 
         tsk.ExitCode = code;
         ExitNotify();
-        _kernel.Sched.Schedule();
+        throw new Simulation.TaskExitException(tsk);
     }
+
+    /// <summary>The exit system call: ends current with <paramref name="errorCode"/>'s low byte as its status.</summary>
+    /// <param name="errorCode">The status the program passed.</param>
+    [Linux("kernel/exit.c", "sys_exit")]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public void SysExit(int errorCode) => DoExit((errorCode & 0xff) << 8);
 
     /// <summary>Drops the task's signal handlers and every pending signal.</summary>
     /// <param name="tsk">The task.</param>

@@ -123,7 +123,7 @@ public sealed class Fork
     /// <summary>A new, empty address space with one user, or null when memory is short.</summary>
     /// <remarks>Port note: the kernel takes the descriptor from the mm_struct slab cache; here it is an ordinary object.</remarks>
     [Linux("kernel/fork.c", "mm_alloc")]
-    public MmStruct? MmAlloc() => MmInit(new MmStruct());
+    public MmStruct? MmAlloc() => MmInit(new MmStruct(_kernel));
 
     /// <summary>Frees the descriptor when its last reference goes.</summary>
     /// <param name="mm">An address space nobody references any more.</param>
@@ -187,7 +187,7 @@ public sealed class Fork
         }
         else
         {
-            mm = new MmStruct();
+            mm = new MmStruct(_kernel);
             CopyMmFields(oldmm, mm);
             if (MmInit(mm) == null)
                 return -Errno.Enomem;

@@ -4,15 +4,15 @@ using LinuxVm.Mm.Sim;
 namespace LinuxVm.Mm.KernelModel;
 
 /// <summary>
-/// kernel/sched.c, with the task list of include/linux/sched.h and the timer tick of
-/// kernel/timer.c: which task each CPU runs (<c>current</c>), the run queue, the 2.4 goodness
-/// scheduler, and the clock that advances jiffies and charges CPU time.
+/// kernel/sched.c, with the task list of include/linux/sched.h: which task each CPU runs
+/// (<c>current</c>), the run queue, the 2.4 goodness scheduler, and the ways a task sleeps and is
+/// woken (wait queues, sleep_on, schedule_timeout, yield).
 /// </summary>
 /// <remarks>
-/// Port note: a simulated task runs no instructions. The simulation advances time with
-/// <see cref="Step"/> (one timer interrupt on the current CPU followed by the return-from-interrupt
-/// path: schedule if asked, then deliver pending signals), and code that acts "as" a task (a
-/// system call, a fault) runs while that task is <see cref="Current"/>.
+/// A task that sleeps calls <see cref="Schedule"/> in the middle of kernel code and resumes on the
+/// next line when it is picked again, with its own <c>current</c>: every task's kernel code runs on
+/// a host thread of its own, and the context switch hands one baton between them
+/// (<see cref="Simulation.KernelStacks"/>), so exactly one runs at a time.
 /// </remarks>
 public sealed class Sched
 {
@@ -154,59 +154,6 @@ public sealed class Sched
     [Linux("kernel/sched.c", "cpu_curr")]
     public TaskStruct CpuCurr(int cpu) => _curr[cpu];
 
-    /// <summary>
-    /// Runs <paramref name="action"/> with <paramref name="task"/> as current on the executing CPU,
-    /// then puts the previous current back: the simulation's way of saying "this task makes a system
-    /// call" without a context switch.
-    /// </summary>
-    /// <param name="task">The task to act as.</param>
-    /// <param name="action">What it does (a system call, a fault, an exit).</param>
-    /// <remarks>Not a kernel function. If the action ends the task (do_exit), the CPU is left to the
-    /// task that schedule picked instead of being handed back.</remarks>
-    public void RunAs(TaskStruct task, Action action)
-    {
-        int cpu = _kernel.CurrentCpu;
-        TaskStruct saved = _curr[cpu];
-        if (saved == task)
-        {
-            action();
-            return;
-        }
-        SwitchAddressSpaces(saved, task);
-        _curr[cpu] = task;
-        task.Processor = cpu;
-        try
-        {
-            action();
-        }
-        finally
-        {
-            if (_curr[cpu] == task)
-            {
-                SwitchAddressSpaces(task, saved);
-                _curr[cpu] = saved;
-            }
-        }
-    }
-
-    /// <summary><see cref="RunAs"/> for an action with a result.</summary>
-    /// <typeparam name="T">The result type.</typeparam>
-    /// <param name="task">The task to act as.</param>
-    /// <param name="action">What it does.</param>
-    public T RunAsResult<T>(TaskStruct task, Func<T> action)
-    {
-        T result = default!;
-        RunAs(task, () => result = action());
-        return result;
-    }
-
-    /// <summary>
-    /// The architecture's <c>switch_mm(prev, next, tsk, cpu)</c> (include/asm-i386/mmu_context.h):
-    /// loads <c>next</c>'s page directory on the CPU when the address space changes. Installed by the
-    /// architecture's fault and MMU-context code; null before, when no CPU translates user addresses.
-    /// </summary>
-    public Action<MmStruct, MmStruct, TaskStruct, int>? SwitchMm { get; set; }
-
     /// <summary>Every task but init_task, in list order (oldest first).</summary>
     [Linux("include/linux/sched.h", "for_each_task")]
     public IEnumerable<TaskStruct> ForEachTask()
@@ -314,13 +261,13 @@ public sealed class Sched
     [Linux("include/linux/sched.h", "task_on_runqueue")]
     private static bool TaskOnRunqueue(TaskStruct p) => !p.RunList.IsEmpty;
 
-    /// <summary>Makes <paramref name="p"/> runnable and queues it; returns whether it was asleep.</summary>
-    /// <param name="p">The task to wake.</param>
-    /// <remarks>Port note: reschedule_idle (kicking another CPU to run the woken task) is not modelled;
-    /// the woken task runs when some CPU next schedules.</remarks>
-    [Linux("kernel/sched.c", "wake_up_process")]
-    public bool WakeUpProcess(TaskStruct p)
+    // Makes p runnable and queues it; returns whether it was asleep. Port note: reschedule_idle
+    // (asking an idle or worse-placed CPU to reschedule at once) is not modelled: a woken task is
+    // picked when a CPU next schedules, and an idle CPU schedules as soon as anything is runnable.
+    [Linux("kernel/sched.c", "try_to_wake_up")]
+    private bool TryToWakeUp(TaskStruct p, bool synchronous)
     {
+        _ = synchronous;
         RunqueueLock.Lock();
         p.State = TaskRunning;
         bool success = false;
@@ -331,6 +278,48 @@ public sealed class Sched
         }
         RunqueueLock.Unlock();
         return success;
+    }
+
+    /// <summary>Makes <paramref name="p"/> runnable and queues it; returns whether it was asleep.</summary>
+    /// <param name="p">The task to wake.</param>
+    [Linux("kernel/sched.c", "wake_up_process")]
+    public bool WakeUpProcess(TaskStruct p) => TryToWakeUp(p, false);
+
+    /// <summary>Largest timeout: sleep with no timer at all.</summary>
+    [Linux("include/linux/sched.h", "MAX_SCHEDULE_TIMEOUT")]
+    public const long MaxScheduleTimeout = long.MaxValue;
+
+    // The timer function schedule_timeout arms: wakes the sleeper.
+    [Linux("kernel/sched.c", "process_timeout")]
+    private void ProcessTimeout(object? data) => WakeUpProcess((TaskStruct)data!);
+
+    /// <summary>
+    /// Sleeps for up to <paramref name="timeout"/> jiffies, in the state the caller set beforehand,
+    /// and returns the jiffies left (0 if the time ran out). A caller that left itself
+    /// TASK_RUNNING does not sleep at all.
+    /// </summary>
+    /// <param name="timeout">Jiffies, or <see cref="MaxScheduleTimeout"/> for no timer.</param>
+    [Linux("kernel/sched.c", "schedule_timeout")]
+    public long ScheduleTimeout(long timeout)
+    {
+        if (timeout == MaxScheduleTimeout)
+        {
+            Schedule();
+            return timeout;
+        }
+        if (timeout < 0)
+        {
+            _kernel.Printk($"schedule_timeout: wrong timeout value {timeout:x}");
+            Current.State = TaskRunning;
+            return 0;
+        }
+        uint expire = (uint)timeout + (uint)_kernel.Jiffies;
+        var timer = new TimerList { Expires = expire, Data = Current, Function = ProcessTimeout };
+        _kernel.Timer.AddTimer(timer);
+        Schedule();
+        _kernel.Timer.DelTimerSync(timer);
+        timeout = (int)(expire - (uint)_kernel.Jiffies);
+        return timeout < 0 ? 0 : timeout;
     }
 
     /// <summary>
@@ -393,10 +382,37 @@ public sealed class Sched
         ContextSwtch++;
         SwitchAddressSpaces(prev, next);
 
-        // __schedule_tail: the yield is used up once another task has been chosen.
+        // __schedule_tail: the yield is used up once another task has been chosen. (Port note:
+        // done before the switch instead of after it on next's stack; nothing runs in between.)
         prev.Policy &= ~SchedYield;
+
+        // switch_to: this thread stops here and next's carries on. When prev is picked again the
+        // call returns, on prev's own stack. Code that ran for a task in user mode or for the idle
+        // task (the simulation's clock) has nothing to resume and simply returns.
+        if (!_kernel.Stacks.SwitchTo(prev, next))
+            return;
         if (Current.NeedResched != 0)
             goto needReschedBack;
+    }
+
+    /// <summary>
+    /// Puts <paramref name="next"/> on the executing CPU as if schedule() had picked it there: the
+    /// simulation's driver uses it when it makes a task (running in user mode, or runnable) enter
+    /// a system call on a CPU where another task was in user mode or idle.
+    /// </summary>
+    /// <param name="next">A runnable task not current anywhere, not inside the kernel.</param>
+    /// <remarks>Not a kernel function: the driver stands in for the scheduler having run
+    /// <paramref name="next"/> on this CPU. The address-space hand-over is schedule's own;
+    /// context_swtch does not count it.</remarks>
+    internal void PutOnCpu(TaskStruct next)
+    {
+        int cpu = _kernel.CurrentCpu;
+        TaskStruct prev = _curr[cpu];
+        if (prev == next)
+            return;
+        _curr[cpu] = next;
+        next.Processor = cpu;
+        SwitchAddressSpaces(prev, next);
     }
 
     // The address-space half of a context switch in schedule(): a task without an mm (kernel
@@ -415,7 +431,7 @@ public sealed class Sched
         else
         {
             KernelPanicException.BugOn(next.ActiveMm != mm, "next->active_mm != mm", "schedule");
-            SwitchMm?.Invoke(oldmm, mm, next, _kernel.CurrentCpu);
+            _kernel.Arch.SwitchMm(oldmm, mm, next, _kernel.CurrentCpu);
         }
         if (prev.Mm == null)
         {
@@ -464,69 +480,189 @@ public sealed class Sched
         return 0;
     }
 
-    /// <summary>Charges one tick to the current task and ends its slice when the counter runs out.</summary>
-    /// <param name="userTick">1 if the tick interrupted user mode, 0 if it interrupted the kernel.</param>
-    /// <remarks>Port note: per-CPU time totals, interval timers and kstat are not modelled.</remarks>
-    [Linux("kernel/timer.c", "update_process_times")]
-    public void UpdateProcessTimes(int userTick)
+    // Wakes the tasks on q whose state is in mode: every non-exclusive waiter, and exclusive
+    // ones until nrExclusive of them were woken (0: all).
+    [Linux("kernel/sched.c", "__wake_up_common")]
+    private void WakeUpCommon(WaitQueueHead q, int mode, int nrExclusive, bool sync)
     {
-        TaskStruct p = Current;
-        int system = userTick ^ 1;
-        DoProcessTimes(p, userTick, system);
-        if (p.Pid != 0)
+        ListHead tmp = q.TaskList.Next;
+        while (tmp != q.TaskList)
         {
-            if (--p.Counter <= 0)
+            var curr = tmp.Entry<WaitQueue>();
+            tmp = tmp.Next;
+            TaskStruct p = curr.Task;
+            if ((p.State & mode) != 0)
             {
-                p.Counter = 0;
-                if (p.Policy != SchedFifo)
-                    p.NeedResched = 1;
+                if (TryToWakeUp(p, sync) && (curr.Flags & WaitQueue.WqFlagExclusive) != 0 && --nrExclusive == 0)
+                    break;
             }
         }
     }
 
-    // Adds the tick to the task's times and enforces RLIMIT_CPU: SIGXCPU once a second past the
-    // soft limit, SIGKILL past the hard one.
-    [Linux("kernel/timer.c", "do_process_times")]
-    private void DoProcessTimes(TaskStruct p, int user, int system)
+    /// <summary>Wakes the waiters of <paramref name="q"/> whose state is in <paramref name="mode"/>: all non-exclusive ones, and <paramref name="nr"/> exclusive ones (0: all).</summary>
+    /// <param name="q">The queue.</param>
+    /// <param name="mode">TASK_INTERRUPTIBLE, TASK_UNINTERRUPTIBLE or both.</param>
+    /// <param name="nr">Exclusive waiters to wake; 0 for all.</param>
+    [Linux("kernel/sched.c", "__wake_up")]
+    public void WakeUp(WaitQueueHead q, int mode, int nr)
     {
-        uint psecs = (uint)(p.Times.TmsUtime += user);
-        psecs += (uint)(p.Times.TmsStime += system);
-        if (psecs / Hz > p.Rlim[Resource.RlimitCpu].RlimCur)
-        {
-            if (psecs % Hz == 0)
-                _kernel.Signal.SendSig(Signal.Sigxcpu, p, 1);
-            if (psecs / Hz > p.Rlim[Resource.RlimitCpu].RlimMax)
-                _kernel.Signal.SendSig(Signal.Sigkill, p, 1);
-        }
+        q.Lock.Lock();
+        WakeUpCommon(q, mode, nr, false);
+        q.Lock.Unlock();
     }
 
-    /// <summary>The timer interrupt: advances jiffies by one and charges the tick to the current task.</summary>
-    /// <param name="userTick">1 if the tick interrupted user mode, 0 if it interrupted the kernel.</param>
-    [Linux("kernel/timer.c", "do_timer")]
-    public void DoTimer(int userTick)
+    /// <summary>Wakes every sleeper of <paramref name="q"/> but at most one exclusive one.</summary>
+    /// <param name="q">The queue.</param>
+    [Linux("include/linux/sched.h", "wake_up")]
+    public void WakeUp(WaitQueueHead q) => WakeUp(q, TaskUninterruptible | TaskInterruptible, 1);
+
+    /// <summary>Wakes every sleeper of <paramref name="q"/>.</summary>
+    /// <param name="q">The queue.</param>
+    [Linux("include/linux/sched.h", "wake_up_all")]
+    public void WakeUpAll(WaitQueueHead q) => WakeUp(q, TaskUninterruptible | TaskInterruptible, 0);
+
+    /// <summary>Wakes the interruptible sleepers of <paramref name="q"/>, at most one exclusive one.</summary>
+    /// <param name="q">The queue.</param>
+    [Linux("include/linux/sched.h", "wake_up_interruptible")]
+    public void WakeUpInterruptible(WaitQueueHead q) => WakeUp(q, TaskInterruptible, 1);
+
+    // SLEEP_ON_HEAD: queue current (non-exclusively) on q.
+    private WaitQueue SleepOnHead(WaitQueueHead q)
     {
-        _kernel.Jiffies++;
-        UpdateProcessTimes(userTick);
+        var wait = new WaitQueue(Current);
+        q.Lock.Lock();
+        q.AddLocked(wait);
+        q.Lock.Unlock();
+        return wait;
+    }
+
+    // SLEEP_ON_TAIL: take the entry off q again.
+    private static void SleepOnTail(WaitQueueHead q, WaitQueue wait)
+    {
+        q.Lock.Lock();
+        WaitQueueHead.RemoveLocked(wait);
+        q.Lock.Unlock();
+    }
+
+    /// <summary>Sleeps on <paramref name="q"/> until woken or signalled.</summary>
+    /// <param name="q">The queue.</param>
+    [Linux("kernel/sched.c", "interruptible_sleep_on")]
+    public void InterruptibleSleepOn(WaitQueueHead q)
+    {
+        Current.State = TaskInterruptible;
+        WaitQueue wait = SleepOnHead(q);
+        Schedule();
+        SleepOnTail(q, wait);
+    }
+
+    /// <summary>Sleeps on <paramref name="q"/> until woken, signalled or <paramref name="timeout"/> jiffies pass; returns the jiffies left.</summary>
+    /// <param name="q">The queue.</param>
+    /// <param name="timeout">Jiffies.</param>
+    [Linux("kernel/sched.c", "interruptible_sleep_on_timeout")]
+    public long InterruptibleSleepOnTimeout(WaitQueueHead q, long timeout)
+    {
+        Current.State = TaskInterruptible;
+        WaitQueue wait = SleepOnHead(q);
+        timeout = ScheduleTimeout(timeout);
+        SleepOnTail(q, wait);
+        return timeout;
+    }
+
+    /// <summary>Sleeps on <paramref name="q"/> until woken; signals do not wake it.</summary>
+    /// <param name="q">The queue.</param>
+    [Linux("kernel/sched.c", "sleep_on")]
+    public void SleepOn(WaitQueueHead q)
+    {
+        Current.State = TaskUninterruptible;
+        WaitQueue wait = SleepOnHead(q);
+        Schedule();
+        SleepOnTail(q, wait);
+    }
+
+    /// <summary>Sleeps on <paramref name="q"/> until woken or <paramref name="timeout"/> jiffies pass; returns the jiffies left.</summary>
+    /// <param name="q">The queue.</param>
+    /// <param name="timeout">Jiffies.</param>
+    [Linux("kernel/sched.c", "sleep_on_timeout")]
+    public long SleepOnTimeout(WaitQueueHead q, long timeout)
+    {
+        Current.State = TaskUninterruptible;
+        WaitQueue wait = SleepOnHead(q);
+        timeout = ScheduleTimeout(timeout);
+        SleepOnTail(q, wait);
+        return timeout;
+    }
+
+    /// <summary>Sleeps uninterruptibly on <paramref name="wq"/> until <paramref name="condition"/> holds, checking it after each wake-up.</summary>
+    /// <param name="wq">The queue the condition's writer wakes.</param>
+    /// <param name="condition">What to wait for.</param>
+    [Linux("include/linux/sched.h", "wait_event")]
+    public void WaitEvent(WaitQueueHead wq, Func<bool> condition)
+    {
+        if (condition())
+            return;
+        var wait = new WaitQueue(Current);
+        wq.Add(wait);
+        for (;;)
+        {
+            Current.State = TaskUninterruptible;
+            if (condition())
+                break;
+            Schedule();
+        }
+        Current.State = TaskRunning;
+        wq.Remove(wait);
+    }
+
+    /// <summary>As <see cref="WaitEvent"/>, but a signal ends the wait: returns 0, or -ERESTARTSYS if a signal came first.</summary>
+    /// <param name="wq">The queue the condition's writer wakes.</param>
+    /// <param name="condition">What to wait for.</param>
+    [Linux("include/linux/sched.h", "wait_event_interruptible")]
+    public int WaitEventInterruptible(WaitQueueHead wq, Func<bool> condition)
+    {
+        int ret = 0;
+        if (condition())
+            return ret;
+        var wait = new WaitQueue(Current);
+        wq.Add(wait);
+        for (;;)
+        {
+            Current.State = TaskInterruptible;
+            if (condition())
+                break;
+            if (!Signal.SignalPending(Current))
+            {
+                Schedule();
+                continue;
+            }
+            ret = -Errno.Erestartsys;
+            break;
+        }
+        Current.State = TaskRunning;
+        wq.Remove(wait);
+        return ret;
     }
 
     /// <summary>
-    /// One step of the simulated clock on the executing CPU: a timer tick (counted as user time when
-    /// the current task has an address space), then what the interrupt-return path does: schedule
-    /// if the slice ran out, and deliver pending signals to a user task about to resume.
+    /// Turns current into a kernel thread without user resources: it drops its address space
+    /// and joins session and process group 1.
     /// </summary>
-    public void Step()
+    /// <remarks>Port note: the tty, fs_struct and files_struct are not modelled.</remarks>
+    [Linux("kernel/sched.c", "daemonize")]
+    public void Daemonize()
     {
-        DoTimer(Current.Mm != null ? 1 : 0);
-        ReturnFromInterrupt();
+        _kernel.Exit.ExitMm(Current);
+        Current.Session = 1;
+        Current.Pgrp = 1;
     }
 
-    /// <summary>The return-to-user path of entry.S: reschedule when asked, then run do_signal for a task with signals pending.</summary>
-    /// <remarks>Port note: a task without an mm is a kernel thread, which never returns to user mode and so never gets here.</remarks>
-    public void ReturnFromInterrupt()
+    /// <summary>True when some task other than the CPUs' current ones is runnable and may run on <paramref name="cpu"/>.</summary>
+    /// <param name="cpu">A CPU.</param>
+    /// <remarks>Not a kernel function: the simulation's idle loop asks it before calling schedule.</remarks>
+    public bool HasWorkFor(int cpu)
     {
-        if (Current.NeedResched != 0)
-            Schedule();
-        if (Current.Sigpending != 0 && Current.Mm != null)
-            _kernel.Signal.DoSignal();
+        foreach (TaskStruct p in RunqueueHead.Entries<TaskStruct>())
+            if (p != _curr[cpu] && CanSchedule(p, cpu))
+                return true;
+        return false;
     }
 }

@@ -5,7 +5,7 @@ namespace LinuxVm.Mm.KernelModel;
 
 /// <summary>
 /// The memory system calls as a process makes them: each runs as the current task (use
-/// <see cref="Sched.RunAs"/> to pick the task) and returns what the kernel returns to user space:
+/// <see cref="Simulation.Driver.RunAs(TaskStruct, Action)"/> to pick the task) and returns what the kernel returns to user space:
 /// an address, 0, or a negated errno. mmap is the i386 entry of arch/i386/kernel/sys_i386.c;
 /// the others go straight to their mm/ files.
 /// </summary>

@@ -9,11 +9,11 @@ namespace LinuxVm.Mm.KernelModel;
 /// </summary>
 /// <remarks>
 /// Models include/linux/sched.h. The kernel allocates a task and its kernel stack together in two
-/// pages; here a task is an ordinary object and the stack does not exist (Port note: the simulated
-/// tasks run no code of their own, so only their bookkeeping matters).
+/// pages; here the stack is a host thread (<see cref="KernelStack"/>) that exists while the task
+/// has kernel code to run or to resume.
 /// </remarks>
 [Linux("include/linux/sched.h", "struct task_struct")]
-public sealed class TaskStruct : IPageAllocTask
+public sealed class TaskStruct
 {
     /// <summary>Creates a task with every field zero, as <c>INIT_TASK</c> and fork fill it in afterwards.</summary>
     public TaskStruct()
@@ -25,6 +25,12 @@ public sealed class TaskStruct : IPageAllocTask
         for (int i = 0; i < Rlim.Length; i++)
             Rlim[i] = new Rlimit();
     }
+
+    /// <summary>
+    /// The host thread carrying this task's kernel stack, or null while the task has no kernel
+    /// code in progress (it runs in user mode, is runnable there, or has exited).
+    /// </summary>
+    internal Simulation.KernelStacks.HostStack? KernelStack { get; set; }
 
     /// <summary><see cref="Sched.TaskRunning"/>, <see cref="Sched.TaskInterruptible"/>, ... <see cref="Sched.TaskZombie"/>.</summary>
     [Linux("include/linux/sched.h", "task_struct.state")]

@@ -47,19 +47,3 @@ public sealed class SpinLock
         return true;
     }
 }
-
-/// <summary>
-/// A wait queue head (include/linux/wait.h). In the simulation nobody blocks: a task that would
-/// sleep is recorded as waiting, and <see cref="WakeUp"/> counts the wake-ups, so tests can see
-/// who would have slept and who was woken.
-/// </summary>
-[Linux("include/linux/wait.h", "wait_queue_head_t")]
-public sealed class WaitQueueHead
-{
-    /// <summary>Number of wake-ups delivered to this queue.</summary>
-    public int WakeUps { get; private set; }
-
-    /// <summary>Wakes every waiter.</summary>
-    [Linux("include/linux/sched.h", "wake_up")]
-    public void WakeUp() => WakeUps++;
-}

@@ -188,9 +188,9 @@ public class MmuTlbTests
             var a = m.Arch;
             // With PAE the pgd comes from the pae_pgd slab cache, which keeps a freed pgd in its
             // per-CPU array: warm it up once so the measured round trip reuses that object.
-            a.PgdFree(a.PgdAlloc(new MmStruct()));
+            a.PgdFree(a.PgdAlloc(new MmStruct(m.Kernel)));
             uint before = m.Kernel.PageAlloc.NrFreePages();
-            var mm = new MmStruct();
+            var mm = new MmStruct(m.Kernel);
             mm.Pgd = a.PgdAlloc(mm);
             Assert.NotEqual(0u, mm.Pgd);
             Assert.Equal(a.ReadPgd(a.PgdOffsetK(0xC0000000)), a.ReadPgd(a.PgdOffset(mm, 0xC0000000)));

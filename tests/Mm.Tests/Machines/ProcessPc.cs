@@ -9,7 +9,7 @@ namespace LinuxVm.Mm.Tests.Machines;
 /// A PC booted by <see cref="Machine.Boot"/> that runs processes, with init started. Helpers lay
 /// out anonymous memory in a process the way mmap would.
 /// </summary>
-public sealed class ProcessPc
+public sealed class ProcessPc : IDisposable
 {
     private ProcessPc(Machine machine)
     {
@@ -19,8 +19,11 @@ public sealed class ProcessPc
         _ = Arch.Fault;
         BootFreePages = Kernel.PageAlloc.NrFreePages();
         // pid 1 is init, which the kernel never lets die; test processes are its children.
-        Init = Kernel.Spawn("init");
+        Init = Kernel.Driver.Spawn("init");
     }
+
+    /// <summary>Ends the machine's parked task threads.</summary>
+    public void Dispose() => Machine.Dispose();
 
     /// <summary>init (pid 1): it has an empty address space and is the default parent.</summary>
     public TaskStruct Init { get; }
@@ -50,13 +53,13 @@ public sealed class ProcessPc
     /// <summary>Starts a process with an empty address space.</summary>
     /// <param name="comm">Its name.</param>
     /// <param name="parent">Its parent (init_task when null).</param>
-    public TaskStruct Spawn(string comm, TaskStruct? parent = null) => Kernel.Spawn(comm, parent ?? Init);
+    public TaskStruct Spawn(string comm, TaskStruct? parent = null) => Kernel.Driver.Spawn(comm, parent ?? Init);
 
     /// <summary>The current task forks; returns the child.</summary>
     /// <param name="parent">The forking task.</param>
     public TaskStruct Fork(TaskStruct parent)
     {
-        int pid = Kernel.Sched.RunAsResult(parent, () => Kernel.Fork.DoFork((uint)Signal.Sigchld));
+        int pid = Kernel.Driver.RunAs(parent, () => Kernel.Fork.DoFork((uint)Signal.Sigchld));
         Assert.True(pid > 0, $"fork failed: {pid}");
         return Kernel.Sched.FindTaskByPid(pid)!;
     }
@@ -66,8 +69,8 @@ public sealed class ProcessPc
     public void Exit(TaskStruct task)
     {
         if (task.State != Sched.TaskZombie)
-            Kernel.Sched.RunAs(task, () => Kernel.Exit.DoExit(0));
-        Kernel.Sched.RunAs(task.PPptr, () => Kernel.Exit.SysWait4(task.Pid));
+            Kernel.Driver.RunAs(task, () => Kernel.Exit.DoExit(0));
+        Kernel.Driver.RunAs(task.PPptr, () => Kernel.Exit.SysWait4(task.Pid));
     }
 
     /// <summary>Adds a private anonymous region [start, start + length) to the task, as mmap(MAP_PRIVATE|MAP_ANONYMOUS) would.</summary>

@@ -39,7 +39,7 @@ public class FaultProperties
         {
             var p = new Proc { Task = pc.Spawn("p"), Shared = new uint[Pages] };
             pc.MapAnonymous(p.Task, Base, Pages * 4096);
-            uint a = pc.Kernel.Sched.RunAsResult(p.Task, () => pc.Kernel.Syscalls.Mmap(SharedBase, Pages * 4096,
+            uint a = pc.Kernel.Driver.RunAs(p.Task, () => pc.Kernel.Syscalls.Mmap(SharedBase, Pages * 4096,
                 Mman.ProtRead | Mman.ProtWrite, Mman.MapShared | Mman.MapAnonymous | Mman.MapFixed));
             Assert.Equal(SharedBase, a);
             return p;

@@ -138,7 +138,7 @@ public class FaultTests
         Array.Fill(data, (byte)0x5A);
         uint left = 0;
         // The last 50 bytes fall past the region: the copy stops there.
-        pc.Kernel.Sched.RunAs(a, () => left = pc.Arch.Uaccess.CopyToUser(Base + 4096 - 50, data));
+        pc.Kernel.Driver.RunAs(a, () => left = pc.Arch.Uaccess.CopyToUser(Base + 4096 - 50, data));
         Assert.Equal(50u, left);
         byte[] back = new byte[50];
         Assert.True(pc.User.Read(a, Base + 4096 - 50, back));
@@ -146,7 +146,7 @@ public class FaultTests
         Assert.NotEqual(Sched.TaskZombie, a.State);
 
         int err = 0;
-        pc.Kernel.Sched.RunAs(a, () => err = pc.Arch.Uaccess.PutUser(1, 0xC0000000));
+        pc.Kernel.Driver.RunAs(a, () => err = pc.Arch.Uaccess.PutUser(1, 0xC0000000));
         Assert.Equal(-Errno.Efault, err);
     }
 
@@ -156,7 +156,7 @@ public class FaultTests
         var pc = ProcessPc.Boot();
         var a = pc.Spawn("a");
         Assert.Throws<KernelPanicException>(() =>
-            pc.Kernel.Sched.RunAs(a, () => pc.Arch.Mmu.ReadU32(pc.Arch.CurrentCpuData, 0x1000)));
+            pc.Kernel.Driver.RunAs(a, () => pc.Arch.Mmu.ReadU32(pc.Arch.CurrentCpuData, 0x1000)));
     }
 }
 
@@ -171,14 +171,14 @@ public class VmallocFaultTests
         // Allocated after the process's page directory was made: its pgd lacks the new entries.
         uint area = pc.Kernel.Vmalloc.Alloc(8 << 20);
         Assert.NotEqual(0u, area);
-        pc.Kernel.Sched.RunAs(pc.Init, () => pc.Arch.Mmu.WriteU32(pc.Arch.CurrentCpuData, area + (6 << 20), 77));
+        pc.Kernel.Driver.RunAs(pc.Init, () => pc.Arch.Mmu.WriteU32(pc.Arch.CurrentCpuData, area + (6 << 20), 77));
         // vmalloc mappings are global: drop the TLB entry init's access left, so the walk happens.
         pc.Kernel.Arch.FlushTlbAll();
 
         uint read = 0;
         var pgd = pc.Kernel.Arch.PgdOffset(p.Mm!, area + (6 << 20));
         Assert.True(pc.Kernel.Arch.ReadPmd(pc.Kernel.Arch.PmdOffset(pgd, area + (6 << 20))).None);
-        pc.Kernel.Sched.RunAs(p, () =>
+        pc.Kernel.Driver.RunAs(p, () =>
         {
             pc.User.TouchPages(0x40000000, 1);
             read = pc.Arch.Mmu.ReadU32(pc.Arch.CurrentCpuData, area + (6 << 20));
@@ -194,11 +194,13 @@ public class VmallocFaultTests
         var pc = ProcessPc.Boot();
         var p = pc.Spawn("toucher");
         pc.MapAnonymous(p, 0x40000000, 100 * 4096);
-        int done = pc.Kernel.Sched.RunAsResult(p, () => pc.User.TouchPages(0x40000000, 100));
+        int done = pc.Kernel.Driver.RunAs(p, () => pc.User.TouchPages(0x40000000, 100));
         Assert.Equal(100, done);
         Assert.Equal(100u, p.MinFlt);
         Assert.Equal(100u, p.Mm!.Rss);
-        // One page past the region: the 101st touch is a SIGSEGV.
-        Assert.Equal(100, pc.Kernel.Sched.RunAsResult(p, () => pc.User.TouchPages(0x40000000, 101)));
+        // One page past the region: the 101st touch is a SIGSEGV, and the task dies of it.
+        pc.Kernel.Driver.RunAs(p, () => pc.User.TouchPages(0x40000000, 101));
+        Assert.Equal(LinuxVm.Mm.KernelModel.Sched.TaskZombie, p.State);
+        Assert.Equal(LinuxVm.Mm.KernelModel.Signal.Sigsegv, p.ExitCode);
     }
 }

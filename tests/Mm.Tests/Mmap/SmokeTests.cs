@@ -15,9 +15,9 @@ public class SmokeTests(ITestOutputHelper output)
         Kernel k = m.Kernel;
         k.Mmap.DebugMmRb = true;
         uint free0 = k.PageAlloc.NrFreePages();
-        k.Spawn(new ProgramImage("init"));
-        TaskStruct p = k.Spawn(new ProgramImage("cat"));
-        k.Sched.RunAs(p, () =>
+        k.Driver.Spawn("init", image: new ProgramImage("init"));
+        TaskStruct p = k.Driver.Spawn("cat", image: new ProgramImage("cat"));
+        k.Driver.RunAs(p, () =>
         {
             uint a = k.Syscalls.Mmap(0, 0x3000, Mman.ProtRead | Mman.ProtWrite, Mman.MapPrivate | Mman.MapAnonymous);
             Assert.Equal(0x40000000u, a);
@@ -28,7 +28,7 @@ public class SmokeTests(ITestOutputHelper output)
         output.WriteLine(k.ProcPid.Maps(p.Pid));
         output.WriteLine(k.ProcPid.Status(p.Pid));
         k.Mmap.CheckVmas(p.Mm!);
-        k.Sched.RunAs(p, () => k.Exit.DoExit(0));
+        k.Driver.RunAs(p, () => k.Exit.DoExit(0));
         output.WriteLine($"{free0} {k.PageAlloc.NrFreePages()}");
     }
 }

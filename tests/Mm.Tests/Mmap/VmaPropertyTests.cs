@@ -53,8 +53,8 @@ public class VmaPropertyTests
         var w = new World(pc);
         Kernel k = pc.Kernel;
         uint baseline = pc.FreeIncludingQuicklists();
-        w.Live.Add(k.Spawn(new ProgramImage("a"), pc.Init));
-        w.Live.Add(k.Spawn(new ProgramImage("b"), pc.Init));
+        w.Live.Add(k.Driver.Spawn("a", pc.Init, new ProgramImage("a")));
+        w.Live.Add(k.Driver.Spawn("b", pc.Init, new ProgramImage("b")));
 
         uint stamp = 1;
         foreach (int x in ops)
@@ -107,18 +107,18 @@ public class VmaPropertyTests
                 {
                     bool fixedAddr = (x & 1) != 0;
                     uint type = (x & 0x80000000) != 0 ? Mman.MapShared : Mman.MapPrivate;
-                    uint r = k.Sched.RunAsResult(t, () => s.Mmap(fixedAddr ? a : 0, len, prot,
+                    uint r = k.Driver.RunAs(t, () => s.Mmap(fixedAddr ? a : 0, len, prot,
                         type | Mman.MapAnonymous | (fixedAddr ? Mman.MapFixed : 0)));
                     if (!Syscalls.IsError(r))
                         w.Forget(t, r, r + len);
                     break;
                 }
             case 2:
-                if (k.Sched.RunAsResult(t, () => s.Munmap(a, len)) == 0)
+                if (k.Driver.RunAs(t, () => s.Munmap(a, len)) == 0)
                     w.Forget(t, a, a + len);
                 break;
             case 3:
-                k.Sched.RunAsResult(t, () => s.Mprotect(a, len, prot));
+                k.Driver.RunAs(t, () => s.Mprotect(a, len, prot));
                 break;
             case 4:
                 {
@@ -128,7 +128,7 @@ public class VmaPropertyTests
                     uint oldLen = Math.Min(len, vma.VmEnd - a);
                     uint newLen = (((x >> 23) % 8) + 1) * Page;
                     uint flags = (x & 0x100000) != 0 ? Mman.MremapMaymove : 0;
-                    uint r = k.Sched.RunAsResult(t, () => s.Mremap(a, oldLen, newLen, flags));
+                    uint r = k.Driver.RunAs(t, () => s.Mremap(a, oldLen, newLen, flags));
                     if (Syscalls.IsError(r))
                     {
                         // A refused mremap leaves the old mapping where it was.
@@ -142,16 +142,16 @@ public class VmaPropertyTests
                     break;
                 }
             case 5:
-                k.Sched.RunAsResult(t, () => s.Mlock(a, len));
+                k.Driver.RunAs(t, () => s.Mlock(a, len));
                 break;
             case 6:
-                k.Sched.RunAsResult(t, () => s.Munlock(a, len));
+                k.Driver.RunAs(t, () => s.Munlock(a, len));
                 break;
             case 7:
                 {
                     uint newBrk = mm.StartBrk + ((x >> 8) % 16) * Page;
                     uint old = mm.Brk;
-                    uint r = k.Sched.RunAsResult(t, () => s.Brk(newBrk));
+                    uint r = k.Driver.RunAs(t, () => s.Brk(newBrk));
                     if (r < old)
                         w.Forget(t, (r + Page - 1) & PageConstants.PageMask, 0xc0000000);
                     break;

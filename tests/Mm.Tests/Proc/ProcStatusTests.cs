@@ -10,8 +10,8 @@ public class ProcStatusTests
     public void Status_HasEveryLineOf24_InOrder()
     {
         Kernel k = Machine.Boot().Kernel;
-        TaskStruct init = k.Spawn(new ProgramImage("init"));
-        TaskStruct p = k.Spawn(new ProgramImage("cat"), init);
+        TaskStruct init = k.Driver.Spawn("init", image: new ProgramImage("init"));
+        TaskStruct p = k.Driver.Spawn("cat", init, new ProgramImage("cat"));
         p.Uid = 500; p.Euid = 500; p.Suid = 500; p.Fsuid = 500;
         p.Gid = 100; p.Egid = 100; p.Sgid = 100; p.Fsgid = 100;
         p.Groups = [100, 10];

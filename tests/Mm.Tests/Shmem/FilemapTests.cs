@@ -20,7 +20,7 @@ public class FilemapTests
     {
         Page p = k.Filemap.PageCacheAlloc(m)!;
         k.Filemap.AddToPageCache(p, m, index);
-        Filemap.UnlockPage(p);
+        k.Filemap.UnlockPage(p);
         return p;
     }
 
@@ -52,14 +52,14 @@ public class FilemapTests
         // (through b0's next_hash), then b0 from the bucket itself.
         Assert.False(LinuxVm.Mm.Memory.TryLockPage(a1));
         k.Filemap.RemoveInodePage(a1);
-        Filemap.UnlockPage(a1);
+        k.Filemap.UnlockPage(a1);
         Assert.Null(a1.Mapping);
         Assert.Null(b0.NextHash);
         Assert.Same(b0, k.Filemap.FindGetPage(b, 0));
         k.Filemap.PageCacheRelease(b0);
         Assert.False(LinuxVm.Mm.Memory.TryLockPage(b0));
         k.Filemap.RemoveInodePage(b0);
-        Filemap.UnlockPage(b0);
+        k.Filemap.UnlockPage(b0);
         Assert.Null(k.Filemap.PageHashTable![k.Filemap.PageHashfn(b, 0)]);
         Assert.Equal(1u, k.Filemap.PageCacheSize);
         Assert.Same(a5, k.Filemap.FindGetPage(a, 5));

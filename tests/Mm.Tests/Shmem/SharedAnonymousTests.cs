@@ -15,7 +15,7 @@ public class SharedAnonymousTests
 
     private static uint Map(ProcessPc pc, TaskStruct t, uint pages, uint addr = 0, uint flags = Shared)
     {
-        uint a = pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Mmap(addr, pages * 4096, Prot, flags | (addr != 0 ? Mman.MapFixed : 0)));
+        uint a = pc.Kernel.Driver.RunAs(t, () => pc.Kernel.Syscalls.Mmap(addr, pages * 4096, Prot, flags | (addr != 0 ? Mman.MapFixed : 0)));
         Assert.False(Syscalls.IsError(a), $"mmap failed: {(int)a}");
         return a;
     }
@@ -79,7 +79,7 @@ public class SharedAnonymousTests
         Assert.True(pc.User.WriteU32(parent, a, 11));
         Assert.True(pc.User.WriteU32(child, a + 4096, 22));
 
-        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(parent, () => pc.Kernel.Syscalls.Munmap(a, 8 * 4096)));
+        Assert.Equal(0, pc.Kernel.Driver.RunAs(parent, () => pc.Kernel.Syscalls.Munmap(a, 8 * 4096)));
         Assert.Equal(11u, pc.User.ReadU32(child, a));
         Assert.Equal(22u, pc.User.ReadU32(child, a + 4096));
         // The file lives on with the child's mapping only.
@@ -94,7 +94,7 @@ public class SharedAnonymousTests
         TaskStruct t = pc.Spawn("t");
         uint a = Map(pc, t, 8);
         Fs.File file = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!;
-        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Munmap(a + 2 * 4096, 4096)));
+        Assert.Equal(0, pc.Kernel.Driver.RunAs(t, () => pc.Kernel.Syscalls.Munmap(a + 2 * 4096, 4096)));
         Assert.Equal(2, file.FCount);
         Fs.AddressSpace mapping = file.FDentry!.DInode!.IMapping;
         Assert.Equal(2, Chain(mapping.IMmapShared).Count);
@@ -143,7 +143,7 @@ public class SharedAnonymousTests
         TaskStruct child = pc.Fork(parent);
         Assert.True(pc.User.WriteU32(parent, a, 1));
         const uint to = 0x60000000;
-        uint r = pc.Kernel.Sched.RunAsResult(child,
+        uint r = pc.Kernel.Driver.RunAs(child,
             () => pc.Kernel.Syscalls.Mremap(a, 4 * 4096, 4 * 4096, Mman.MremapMaymove | Mman.MremapFixed, to));
         Assert.Equal(to, r);
         Assert.Equal(1u, pc.User.ReadU32(child, to));
@@ -161,7 +161,7 @@ public class SharedAnonymousTests
         TaskStruct t = pc.Spawn("t");
         uint a = Map(pc, t, 6);
         Assert.True(pc.User.WriteU32(t, a + 4096, 9));
-        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Mprotect.SysMprotect(a + 2 * 4096, 2 * 4096, Mman.ProtRead)));
+        Assert.Equal(0, pc.Kernel.Driver.RunAs(t, () => pc.Kernel.Mprotect.SysMprotect(a + 2 * 4096, 2 * 4096, Mman.ProtRead)));
         Fs.File file = pc.Kernel.Mmap.FindVma(t.Mm, a)!.VmFile!;
         Assert.Equal(3, file.FCount);
         Assert.False(pc.User.WriteU32(t, a + 2 * 4096, 1));   // now read-only
@@ -234,7 +234,7 @@ public class SharedAnonymousTests
         uint a = Map(pc, t, 2);
         VmAreaStruct vma = pc.Kernel.Mmap.FindVma(t.Mm, a)!;
         // Grown in place by mremap: the file keeps its size, so the new page has nothing behind it.
-        uint r = pc.Kernel.Sched.RunAsResult(t, () => pc.Kernel.Syscalls.Mremap(a, 2 * 4096, 3 * 4096));
+        uint r = pc.Kernel.Driver.RunAs(t, () => pc.Kernel.Syscalls.Mremap(a, 2 * 4096, 3 * 4096));
         Assert.Equal(a, r);
         NopageResult res = pc.Kernel.Shmem.ShmemNopage(vma, a + 2 * 4096, 0);
         Assert.Null(res.Page);
@@ -254,7 +254,7 @@ public class ShmemFileMappingTests
     private static uint MapFile(ProcessPc pc, TaskStruct t, Fs.File file, uint pages, uint flags)
     {
         TaskStruct task = t;
-        uint a = pc.Kernel.Sched.RunAsResult(task, () =>
+        uint a = pc.Kernel.Driver.RunAs(task, () =>
         {
             task.Mm!.MmapSem.DownWrite();
             uint r = pc.Kernel.Mmap.DoMmapPgoff(file, 0, pages * 4096, Prot, flags, 0);
