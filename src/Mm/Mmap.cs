@@ -168,7 +168,9 @@ public sealed partial class Mmap
     /// <paramref name="brk"/>. Returns the new end, or the old one when the move is refused (below
     /// the end of the code, over RLIMIT_DATA, into another mapping, or out of memory).
     /// </summary>
-    /// <param name="brk">The wanted end of the heap; 0 just asks where it is.</param>
+    /// <param name="brk">The wanted end of the heap. Any value below end_code only asks where
+    /// it is; that is why brk(0) asks in a process that exec'd a program. With end_code 0 (no
+    /// program loaded) brk(0) is an ordinary shrink, to 0.</param>
     [Linux("mm/mmap.c", "sys_brk")]
     public uint SysBrk(uint brk)
     {
