@@ -457,7 +457,9 @@ public sealed partial class Mmap
     /// MAP_FIXED. Returns the address, or a negated errno: -EINVAL for a bad length, type or
     /// offset, -ENOMEM with no room or no memory (or too many regions), -EAGAIN when locking would
     /// pass RLIMIT_MEMLOCK, -ENODEV for a file that cannot be mapped, -EACCES for a file opened
-    /// without the access the mapping needs.
+    /// without the access the mapping needs. A length that rounds to 0 returns
+    /// <paramref name="addr"/> unchanged and unchecked. With MAP_FIXED whatever was mapped in the
+    /// range is unmapped before the address-space and memory checks, which can still fail.
     /// </summary>
     /// <param name="file">The file to map (only shmem files have an mmap method), or null for anonymous memory.</param>
     /// <param name="addr">Wanted address (a hint unless MAP_FIXED).</param>
@@ -477,6 +479,8 @@ public sealed partial class Mmap
         if (file != null && (file.FOp == null || file.FOp.Mmap == null))
             return Err(-Errno.Enodev);
 
+        // A length that rounds to 0 (0, or more than 0xfffff000) maps nothing and returns addr
+        // as given: not checked for alignment, nor against TASK_SIZE.
         if ((len = PageAlign(len)) == 0)
             return addr;
 
