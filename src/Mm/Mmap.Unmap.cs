@@ -15,8 +15,10 @@ public sealed partial class Mmap
     /// upper piece. The region was already off the list and the tree and is put back here. Returns
     /// <paramref name="extra"/> if it was not used, else null.
     /// </summary>
+    /// <remarks>Port note: <paramref name="detached"/> (regions do_munmap has still to release) is
+    /// passed on for the port's DEBUG_MM_RB check; see <see cref="InsertVmStructCore"/>.</remarks>
     [Linux("mm/mmap.c", "unmap_fixup")]
-    private VmAreaStruct? UnmapFixup(MmStruct mm, VmAreaStruct area, uint addr, uint len, VmAreaStruct? extra)
+    private VmAreaStruct? UnmapFixup(MmStruct mm, VmAreaStruct area, uint addr, uint len, VmAreaStruct? extra, int detached)
     {
         uint end = addr + len;
 
@@ -71,10 +73,10 @@ public sealed partial class Mmap
 
             LockVmaMappings(area);
             mm.PageTableLock.Lock();
-            InsertVmStructCore(mm, mpnt);
+            InsertVmStructCore(mm, mpnt, detached);
         }
 
-        InsertVmStructCore(mm, area);
+        InsertVmStructCore(mm, area, detached);
         mm.PageTableLock.Unlock();
         UnlockVmaMappings(area);
         return extra;
@@ -174,9 +176,11 @@ public sealed partial class Mmap
 
         // #region detach
         VmAreaStruct? free = null;
+        int detached = 0;
         mm.PageTableLock.Lock();
         for (; mpnt != null && mpnt.VmStart < addr + len; mpnt = prev != null ? prev.VmNext : mm.Mmap)
         {
+            detached++;
             // *npp = mpnt->vm_next, with npp = prev ? &prev->vm_next : &mm->mmap
             if (prev != null)
                 prev.VmNext = mpnt.VmNext;
@@ -194,6 +198,7 @@ public sealed partial class Mmap
         while ((mpnt = free) != null)
         {
             free = mpnt.VmNext;
+            detached--;
 
             uint st = addr < mpnt.VmStart ? mpnt.VmStart : addr;
             uint end = addr + len;
@@ -212,7 +217,7 @@ public sealed partial class Mmap
 
             _kernel.Memory.ZapPageRange(mm, st, size);
 
-            extra = UnmapFixup(mm, mpnt, st, size, extra);
+            extra = UnmapFixup(mm, mpnt, st, size, extra, detached);
             if (file != null)
                 file.FDentry!.DInode!.IWritecount++;
         }
@@ -385,17 +390,35 @@ public sealed partial class Mmap
     /// </summary>
     /// <param name="mm">The address space.</param>
     /// <param name="vma">The region, filled in.</param>
-    /// <remarks>Unlike do_mmap, this neither merges nor changes total_vm: the caller accounts.</remarks>
+    /// <param name="detached">Port only: regions do_munmap has taken off the list and tree but not
+    /// yet released, which map_count still counts (0 for every other caller).</param>
+    /// <remarks>Unlike do_mmap, this neither merges nor changes total_vm: the caller accounts.
+    /// Port note: 2.4's validate_mm here, with DEBUG_MM_RB, compares map_count with the list
+    /// while do_munmap still has regions on its private list, and so BUG()s whenever one munmap
+    /// reaches two or more regions and leaves part of the highest (it is released, and linked
+    /// back, first). The port tells its check how many regions are still out, so that DebugMmRb
+    /// holds in the middle of do_munmap too.</remarks>
     [Linux("mm/mmap.c", "__insert_vm_struct")]
-    public void InsertVmStructCore(MmStruct mm, VmAreaStruct vma)
+    public void InsertVmStructCore(MmStruct mm, VmAreaStruct vma, int detached = 0)
     {
         VmAreaStruct? vmaFound = FindVmaPrepare(mm, vma.VmStart, out VmAreaStruct? prev, out RbLink rbLink, out RbNode? rbParent);
         if (vmaFound != null && vmaFound.VmStart < vma.VmEnd)
             throw new KernelPanicException("new region overlaps an existing one", "__insert_vm_struct");
+        RefuseEmptyAtStart(vmaFound, vma, "__insert_vm_struct");
         VmaLinkCore(mm, vma, prev, rbLink, rbParent);
         mm.MapCount++;
-        ValidateMm(mm);
+        ValidateMm(mm, detached);
     }
+
+    // Port note: an empty region (vm_start == vm_end, which only 2.4.20's do_mremap makes, given a
+    // new length of 0 with MREMAP_FIXED) that starts where an existing region starts passes the
+    // overlap test above. But find_vma_prepare stopped at that region and returned without setting
+    // prev or the tree link, and 2.4 goes on to link through those uninitialised pointers: its
+    // outcome is undefined. The port stops with a BUG there instead of guessing, so the list and
+    // the tree it stops on are still sound.
+    private static void RefuseEmptyAtStart(VmAreaStruct? vmaFound, VmAreaStruct vma, string where) =>
+        KernelPanicException.BugOn(vmaFound != null && vmaFound.VmStart <= vma.VmStart,
+            "empty region at the start of an existing one: find_vma_prepare set no link", where);
 
     /// <summary>
     /// <see cref="InsertVmStructCore"/> taking the locks itself. Panics if the region overlaps one.
@@ -409,6 +432,7 @@ public sealed partial class Mmap
         VmAreaStruct? vmaFound = FindVmaPrepare(mm, vma.VmStart, out VmAreaStruct? prev, out RbLink rbLink, out RbNode? rbParent);
         if (vmaFound != null && vmaFound.VmStart < vma.VmEnd)
             throw new KernelPanicException("new region overlaps an existing one", "insert_vm_struct");
+        RefuseEmptyAtStart(vmaFound, vma, "insert_vm_struct");
         VmaLink(mm, vma, prev, rbLink, rbParent);
         ValidateMm(mm);
     }

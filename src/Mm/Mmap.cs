@@ -168,7 +168,9 @@ public sealed partial class Mmap
     /// <paramref name="brk"/>. Returns the new end, or the old one when the move is refused (below
     /// the end of the code, over RLIMIT_DATA, into another mapping, or out of memory).
     /// </summary>
-    /// <param name="brk">The wanted end of the heap; 0 just asks where it is.</param>
+    /// <param name="brk">The wanted end of the heap. Any value below end_code only asks where
+    /// it is; that is why brk(0) asks in a process that exec'd a program. With end_code 0 (no
+    /// program loaded) brk(0) is an ordinary shrink, to 0.</param>
     [Linux("mm/mmap.c", "sys_brk")]
     public uint SysBrk(uint brk)
     {
@@ -250,12 +252,14 @@ public sealed partial class Mmap
     /// (and, beyond the kernel's check, unless <see cref="CheckVmas"/> passes).
     /// </summary>
     /// <param name="mm">The address space.</param>
+    /// <param name="detached">Port only: regions do_munmap holds off the list and tree that
+    /// map_count still counts; they are added to both walks (see <see cref="InsertVmStructCore"/>).</param>
     [Linux("mm/mmap.c", "validate_mm")]
-    public void ValidateMm(MmStruct mm)
+    public void ValidateMm(MmStruct mm, int detached = 0)
     {
         if (!DebugMmRb)
             return;
-        int i = 0;
+        int i = detached;
         for (VmAreaStruct? tmp = mm.Mmap; tmp != null; tmp = tmp.VmNext)
             i++;
         bool bug = false;
@@ -264,7 +268,7 @@ public sealed partial class Mmap
             _kernel.Printk($"map_count {mm.MapCount} vm_next {i}");
             bug = true;
         }
-        i = BrowseRb(mm.MmRb.RbNode);
+        i = detached + BrowseRb(mm.MmRb.RbNode);
         if (i != mm.MapCount)
         {
             _kernel.Printk($"map_count {mm.MapCount} rb {i}");
@@ -272,7 +276,9 @@ public sealed partial class Mmap
         }
         if (bug)
             throw new KernelPanicException("map_count disagrees with the list or the tree", "validate_mm");
-        CheckVmas(mm, checkCounters: false);
+        // The full check counts the list against map_count, so it waits for do_munmap's last call.
+        if (detached == 0)
+            CheckVmas(mm, checkCounters: false);
     }
 
     /// <summary>
@@ -299,7 +305,9 @@ public sealed partial class Mmap
                 vma = vmaTmp;
                 if (vmaTmp.VmStart <= addr)
                 {
-                    // Overlap: the caller will not link anything, the outputs do not matter.
+                    // addr lies in this region. The kernel returns here without setting the
+                    // outputs; its callers either refuse to link or, for an empty region at
+                    // exactly this start, link through them unset (see RefuseEmptyAtStart).
                     pprev = null;
                     rbLink = link;
                     rbParent = parent;
@@ -449,7 +457,9 @@ public sealed partial class Mmap
     /// MAP_FIXED. Returns the address, or a negated errno: -EINVAL for a bad length, type or
     /// offset, -ENOMEM with no room or no memory (or too many regions), -EAGAIN when locking would
     /// pass RLIMIT_MEMLOCK, -ENODEV for a file that cannot be mapped, -EACCES for a file opened
-    /// without the access the mapping needs.
+    /// without the access the mapping needs. A length that rounds to 0 returns
+    /// <paramref name="addr"/> unchanged and unchecked. With MAP_FIXED whatever was mapped in the
+    /// range is unmapped before the address-space and memory checks, which can still fail.
     /// </summary>
     /// <param name="file">The file to map (only shmem files have an mmap method), or null for anonymous memory.</param>
     /// <param name="addr">Wanted address (a hint unless MAP_FIXED).</param>
@@ -469,6 +479,8 @@ public sealed partial class Mmap
         if (file != null && (file.FOp == null || file.FOp.Mmap == null))
             return Err(-Errno.Enodev);
 
+        // A length that rounds to 0 (0, or more than 0xfffff000) maps nothing and returns addr
+        // as given: not checked for alignment, nor against TASK_SIZE.
         if ((len = PageAlign(len)) == 0)
             return addr;
 

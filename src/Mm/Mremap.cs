@@ -193,6 +193,8 @@ public sealed class Mremap
                 newVma = vma.Copy();
                 newVma.VmNext = null;
                 newVma.VmStart = newAddr;
+                // Empty when do_mremap let a new length of 0 through (MREMAP_FIXED); see
+                // RefuseEmptyAtStart in Mmap for where the port then differs.
                 newVma.VmEnd = newAddr + newLen;
                 newVma.VmPgoff += (addr - vma.VmStart) >> PageShift;
                 newVma.VmFile?.GetFile();
@@ -227,7 +229,15 @@ public sealed class Mremap
     /// <param name="newLen">New length in bytes.</param>
     /// <param name="flags">MREMAP_MAYMOVE, MREMAP_FIXED.</param>
     /// <param name="newAddr">Where to move with MREMAP_FIXED.</param>
-    /// <remarks>The caller holds mm->mmap_sem for writing.</remarks>
+    /// <remarks>
+    /// <para>The caller holds mm->mmap_sem for writing.</para>
+    /// <para>Ported as 2.4.20 has it, including what it lets through: a new length of 0 (or one
+    /// that rounds up past 4 GiB to 0) is not refused, and with MREMAP_FIXED it makes an empty
+    /// region at <paramref name="newAddr"/>; a shrink unmaps from addr + new_len without checking
+    /// that the sum does not wrap; with MREMAP_FIXED the target is unmapped before the checks that
+    /// can still fail, and a shrink to another address unmaps the tail and then fails with
+    /// -EFAULT. Chapter 4 walks through each.</para>
+    /// </remarks>
     [Linux("mm/mremap.c", "do_mremap")]
     public uint DoMremap(uint addr, uint oldLen, uint newLen, uint flags, uint newAddr)
     {
@@ -243,6 +253,7 @@ public sealed class Mremap
         if ((addr & ~PageMask) != 0)
             goto @out;
 
+        // Either length may round to 0 here; neither is refused for it.
         oldLen = (oldLen + PageSize - 1) & PageMask;
         newLen = (newLen + PageSize - 1) & PageMask;
 
@@ -264,11 +275,16 @@ public sealed class Mremap
             if (addr <= newAddr && addr + oldLen > newAddr)
                 goto @out;
 
+            // The target is cleared now, before any of the checks below that can still fail.
             Mmap.DoMunmap(mm, newAddr, newLen);
         }
         // #endregion
 
-        // Shrinking always works: the tail is unmapped.
+        // #region shrink
+        // Shrinking always works: the tail is unmapped. Nothing has checked that the old range is
+        // mapped, nor that addr + newLen does not wrap past 4 GiB. With MREMAP_FIXED to another
+        // address the call goes on to move with oldLen as given; if it shrank, the region (now ending
+        // at addr + newLen) no longer holds oldLen bytes: -EFAULT below, after both unmaps.
         ret = addr;
         if (oldLen >= newLen)
         {
@@ -276,6 +292,7 @@ public sealed class Mremap
             if ((flags & Mman.MremapFixed) == 0 || newAddr == addr)
                 goto @out;
         }
+        // #endregion
 
         // #region checks
         ret = unchecked((uint)-Errno.Efault);
