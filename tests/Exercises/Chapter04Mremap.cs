@@ -23,15 +23,15 @@ public class Chapter04Mremap
             Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
             K = Machine.Kernel;
             K.Mmap.DebugMmRb = true;
-            K.Spawn(new ProgramImage("init"));
-            P = K.Spawn(new ProgramImage("prog"));
+            K.Driver.Spawn("init", image: new ProgramImage("init"));
+            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
         }
 
         public Machine Machine { get; }
         public Kernel K { get; }
         public TaskStruct P { get; }
 
-        public T Run<T>(Func<Syscalls, T> call) => K.Sched.RunAsResult(P, () => call(K.Syscalls));
+        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
 
         public string[] Maps() => K.ProcPid.Maps(P.Pid).TrimEnd('\n').Split('\n');
     }

@@ -81,7 +81,7 @@ public sealed class Syscalls
 
     /// <summary>brk: returns the new (or unchanged) end of the heap.</summary>
     /// <param name="brk">The wanted end. A value below end_code only asks (libc's brk(0) is one);
-    /// in an address space with no program loaded (<see cref="Kernel.Spawn(string, TaskStruct?)"/>),
+    /// in an address space with no program loaded (<see cref="Simulation.Driver.Spawn"/> without a program image),
     /// end_code is 0, so brk(0) there shrinks the heap to nothing, as sys_brk decides.</param>
     public uint Brk(uint brk) => _kernel.Mmap.SysBrk(brk);
 

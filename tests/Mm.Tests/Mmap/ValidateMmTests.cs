@@ -16,10 +16,10 @@ public class ValidateMmTests
         // lower one is still off the list but counted in map_count.
         Kernel k = Machine.Boot(new MachineConfig { RamBytes = 16u << 20 }).Kernel;
         k.Mmap.DebugMmRb = true;
-        TaskStruct p = k.Spawn(new ProgramImage("prog"));
+        TaskStruct p = k.Driver.Spawn("prog", image: new ProgramImage("prog"));
         const uint ro = Mman.ProtRead, rw = Mman.ProtRead | Mman.ProtWrite;
         const uint flags = Mman.MapPrivate | Mman.MapAnonymous | Mman.MapFixed;
-        k.Sched.RunAs(p, () =>
+        k.Driver.RunAs(p, () =>
         {
             Assert.Equal(0x40000000u, k.Syscalls.Mmap(0x40000000, 2 * Page, rw, flags));
             Assert.Equal(0x40002000u, k.Syscalls.Mmap(0x40002000, 2 * Page, ro, flags));

@@ -27,8 +27,8 @@ public class MremapEdgeCaseTests
             M = Machine.Boot(new MachineConfig { RamBytes = 16u << 20 });
             K = M.Kernel;
             K.Mmap.DebugMmRb = debugMmRb;
-            K.Spawn(new ProgramImage("init"));
-            P = K.Spawn(new ProgramImage("prog"));
+            K.Driver.Spawn("init", image: new ProgramImage("init"));
+            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
         }
 
         public Machine M { get; }
@@ -36,7 +36,7 @@ public class MremapEdgeCaseTests
         public TaskStruct P { get; }
         public MmStruct Mm => P.Mm!;
 
-        public T Run<T>(Func<Syscalls, T> call) => K.Sched.RunAsResult(P, () => call(K.Syscalls));
+        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
 
         public string[] Maps() => K.ProcPid.Maps(P.Pid).TrimEnd('\n').Split('\n');
 
@@ -62,7 +62,7 @@ public class MremapEdgeCaseTests
 
         // Takes mmap_sem for writing and gives it back at once: fails (as a deadlock panic) if an
         // earlier call left it held.
-        public void AssertMmapSemFree() => K.Sched.RunAs(P, () =>
+        public void AssertMmapSemFree() => K.Driver.RunAs(P, () =>
         {
             Mm.MmapSem.DownWrite();
             Mm.MmapSem.UpWrite();
@@ -286,13 +286,13 @@ public class MremapEdgeCaseTests
         // Spawn(comm) makes an address space with no program: end_code and brk are 0. brk(0) is
         // then not below end_code, so sys_brk treats it as a shrink to 0.
         var p = new Proc();
-        TaskStruct t = p.K.Spawn("bare");
+        TaskStruct t = p.K.Driver.Spawn("bare");
         MmStruct mm = t.Mm!;
         Assert.Equal(0u, mm.EndCode);
-        Assert.Equal(0x3000u, p.K.Sched.RunAsResult(t, () => p.K.Syscalls.Brk(0x3000)));
+        Assert.Equal(0x3000u, p.K.Driver.RunAs(t, () => p.K.Syscalls.Brk(0x3000)));
         Assert.NotNull(p.K.Mmap.FindVma(mm, 0));
 
-        Assert.Equal(0u, p.K.Sched.RunAsResult(t, () => p.K.Syscalls.Brk(0)));
+        Assert.Equal(0u, p.K.Driver.RunAs(t, () => p.K.Syscalls.Brk(0)));
 
         Assert.Null(p.K.Mmap.FindVma(mm, 0));
         p.K.Mmap.CheckVmas(mm);
