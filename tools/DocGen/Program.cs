@@ -11,7 +11,11 @@ namespace LinuxVm.DocGen;
 /// </summary>
 public static class Program
 {
-    /// <summary>Entry point; returns 0 on success, 1 on build errors, 2 on bad usage.</summary>
+    /// <summary>
+    /// Entry point; returns 0 on success, 1 when the sources have errors (each printed as
+    /// file:line:column: message), 2 on bad usage (an unknown option, a missing or empty value, or
+    /// an option naming a folder or file DocGen cannot use), printed as one line.
+    /// </summary>
     public static int Main(string[] args)
     {
         var root = BuildRoot();
@@ -41,10 +45,10 @@ public static class Program
 
         public Options()
         {
-            foreach (var o in new Option[] { Root, Configuration, Work, Site })
+            foreach (var o in new Option[] { Root, Src, Exercises, Figures, Configuration, Work, Site })
                 o.Validators.Add(r =>
                 {
-                    if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[^1].Value))
+                    if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
                         r.AddError($"{o.Name} needs a non-empty value");
                 });
             Src.AllowMultipleArgumentsPerToken = false;
@@ -81,7 +85,9 @@ public static class Program
     public static RootCommand BuildRoot()
     {
         var options = new Options();
-        var root = new RootCommand("Weaves the port, the chapters and the commentary into the companion's docfx site.");
+        var root = new RootCommand("Weaves the port, the chapters and the commentary into the companion's docfx site (configured by docfx.json at the root).\n\n" +
+            "Exit status: 0 built; 1 errors in the chapters, commentary or port, each as file:line:column: message, and the site left as it was; " +
+            "2 bad usage (an unknown option, a missing or empty value, or a folder or file an option names that DocGen cannot use).");
         options.AddTo(root);
         root.SetAction(r => RunBuild(options.Read(r)));
 
@@ -123,6 +129,11 @@ public static class Program
             Console.Error.WriteLine($"docgen: {e.Errors.Count} error(s); the site was not changed");
             return 1;
         }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"docgen: {e.Message}");
+            return 2;
+        }
     }
 
     private static string LoadAverage() =>
@@ -139,6 +150,11 @@ public static class Program
             foreach (var error in e.Errors)
                 Console.Error.WriteLine(error);
             return 1;
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"docgen: {e.Message}");
+            return 2;
         }
     }
 

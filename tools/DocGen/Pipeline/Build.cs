@@ -37,6 +37,7 @@ public static class Build
             cpu = now;
             sw.Restart();
         }
+        o.Check();
         string root = o.Full(".");
         var sources = SourceLoader.Load(root, o.Sources);
         Done("load");
@@ -59,6 +60,7 @@ public static class Build
         foreach (var t in sources.Trees)
             context.LinkedSources.Add(t.FilePath);
         all.AddRange(SourcePages.Build(context, context.LinkedSources));
+        LinkCheck.Check(context.Errors, pages, [.. all.Select(p => p.SitePath), "callgraph.json"]);
         context.Errors.ThrowIfAny();
         timings.Add(("weave:figures", context.Figures.Elapsed.TotalSeconds));
         Done("weave");
