@@ -37,11 +37,11 @@ public static class Program
         public Option<string[]> Src { get; } = new("--src") { Description = "a folder of the port to load (repeat for several; default src)", Recursive = true };
         public Option<string[]> Exercises { get; } = new("--exercises") { Description = "a folder of exercises (repeat for several; default tests/Exercises)", Recursive = true };
         public Option<string?> Figures { get; } = new("--figures") { Description = "the figures assembly (default tools/Figures/bin/<configuration>/net10.0/LinuxVm.Figures.dll)", Recursive = true };
-        public Option<string> Configuration { get; } = new("--configuration", "-c") { Description = "the build configuration whose outputs to use", DefaultValueFactory = _ => "Release", Recursive = true };
-        public Option<string> Work { get; } = new("--work") { Description = "DocGen's work folder", DefaultValueFactory = _ => ".docgen", Recursive = true };
+        public Option<string> Configuration { get; } = new("--configuration", "-c") { Description = "the build configuration of the default figures assembly (the API reference documents the assemblies docfx.json names)", DefaultValueFactory = _ => "Release", Recursive = true };
+        public Option<string> Work { get; } = new("--work") { Description = "DocGen's work folder: the woven pages (in site-src, where docfx.json builds from), the graph cache, docfx's temporary output", DefaultValueFactory = _ => ".docgen", Recursive = true };
         public Option<string> Site { get; } = new("--site") { Description = "where the finished site goes", DefaultValueFactory = _ => "_site", Recursive = true };
-        public Option<bool> NoDocfx { get; } = new("--no-docfx") { Description = "write the docfx project but do not run docfx", Recursive = true };
-        public Option<bool> NoApi { get; } = new("--no-api") { Description = "leave out the API reference", Recursive = true };
+        public Option<bool> NoDocfx { get; } = new("--no-docfx") { Description = "weave the pages into the work folder but do not run docfx", Recursive = true };
+        public Option<bool> NoApi { get; } = new("--no-api") { Description = "leave out the API reference (docfx.json's metadata step)", Recursive = true };
 
         public Options()
         {
