@@ -98,6 +98,13 @@ public class InputErrorTests
     }
 
     [Fact]
+    public void SiteThatIsAFile_IsAUsageError()
+    {
+        UsageError(dir => File.WriteAllText(Path.Combine(dir, "site.txt"), "a file"), _ => ["--figures", FiguresDll, "--site", "site.txt"],
+            dir => $"--site 'site.txt' is a file ({Path.Combine(dir, "site.txt")}); give a folder DocGen may replace");
+    }
+
+    [Fact]
     public void EmptyFigures_IsReportedByTheParser()
     {
         var (code, errors) = RunDocGen("build", "--figures", "");

@@ -134,6 +134,12 @@ public static class Program
             Console.Error.WriteLine($"docgen: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder DocGen cannot read or write: the message names it.
+            Console.Error.WriteLine($"docgen: {e.Message}");
+            return 1;
+        }
     }
 
     private static string LoadAverage() =>

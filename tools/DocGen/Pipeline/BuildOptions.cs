@@ -54,6 +54,9 @@ public sealed class BuildOptions
             throw new UsageException($"--root '{Root}' is not a folder ({root}); give the repository root");
         if (!Directory.Exists(Path.Combine(root, "chapters")))
             throw new UsageException($"--root '{Root}' has no chapters/ folder ({Path.Combine(root, "chapters")}); give the repository root, where chapters/ and commentary/ are");
+        foreach (var (option, path) in new[] { ("--work", Work), ("--site", Site) })
+            if (File.Exists(Full(path)))
+                throw new UsageException($"{option} '{path}' is a file ({Full(path)}); give a folder DocGen may replace");
         foreach (string dir in Sources)
             if (!Directory.Exists(Full(dir)))
                 throw new UsageException($"--src '{dir}' is not a folder ({Full(dir)}); give a folder of the port, relative to --root");
