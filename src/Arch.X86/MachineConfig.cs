@@ -24,36 +24,54 @@ public sealed record MachineConfig
     /// <summary>A kernel built with CONFIG_DEBUG_SLAB: red zones, poisoning and extra checks in the slab allocator, and slab statistics.</summary>
     public bool DebugSlab { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range; the message names the value and what is allowed.</summary>
     public void Validate()
     {
         if (RamBytes < MinRam || RamBytes > MaxRam)
-            throw new ArgumentException($"RAM must be between 4 MiB and 4 GiB, not {RamBytes} bytes", nameof(RamBytes));
+            throw new ArgumentException($"RAM must be between 4 MiB and 4 GiB, not {RamBytes} bytes");
         if (RamBytes % 4096 != 0)
-            throw new ArgumentException($"RAM must be a whole number of 4 KiB pages, not {RamBytes} bytes", nameof(RamBytes));
+            throw new ArgumentException($"RAM must be a whole number of 4 KiB pages, not {RamBytes} bytes");
         if (Cpus < 1 || Cpus > I386.NrCpus)
-            throw new ArgumentException($"a machine has 1 to {I386.NrCpus} CPUs, not {Cpus}", nameof(Cpus));
+            throw new ArgumentException($"a machine has 1 to {I386.NrCpus} CPUs, not {Cpus}");
     }
 
-    /// <summary>Parses a size such as <c>64M</c>, <c>1G</c>, <c>4096K</c> or a plain byte count.</summary>
+    /// <summary>
+    /// Parses a size such as <c>64M</c>, <c>1G</c>, <c>4096K</c>, <c>64MiB</c> or a plain byte
+    /// count (K, M and G are powers of 1024; no sign, no fraction).
+    /// </summary>
     /// <param name="text">The size.</param>
-    public static ulong ParseSize(string text)
+    /// <exception cref="FormatException">The text is not a size, or one too large for 64 bits; the message says which.</exception>
+    public static ulong ParseSize(string text) =>
+        TryParseSize(text, out ulong bytes, out string? error) ? bytes : throw new FormatException(error);
+
+    /// <summary>Parses a size as <see cref="ParseSize"/> does, without throwing.</summary>
+    /// <param name="text">The size.</param>
+    /// <param name="bytes">The size in bytes, when it parses.</param>
+    /// <param name="error">Why it does not parse ("'1.5G' is not a size ..."), or null.</param>
+    public static bool TryParseSize(string? text, out ulong bytes, out string? error)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        string t = text.Trim().ToUpperInvariant();
+        bytes = 0;
+        error = null;
+        string t = (text ?? "").Trim().ToUpperInvariant();
         if (t.EndsWith("IB", StringComparison.Ordinal))
             t = t[..^2];
         else if (t.EndsWith('B'))
             t = t[..^1];
-        ulong mult = 1;
-        switch (t[^1])
-        {
-            case 'K': mult = 1UL << 10; t = t[..^1]; break;
-            case 'M': mult = 1UL << 20; t = t[..^1]; break;
-            case 'G': mult = 1UL << 30; t = t[..^1]; break;
-        }
+        int shift = t.Length == 0 ? 0 : t[^1] switch { 'K' => 10, 'M' => 20, 'G' => 30, _ => 0 };
+        if (shift != 0)
+            t = t[..^1];
         if (!ulong.TryParse(t, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong n))
-            throw new ArgumentException($"not a size: '{text}' (try 64M, 1G)", nameof(text));
-        return checked(n * mult);
+        {
+            // Digits alone that do not parse are a number too large for 64 bits, not a typo.
+            error = t.Length > 0 && t.All(char.IsAsciiDigit) ? $"'{text}' is too large" : $"'{text}' is not a size";
+            return false;
+        }
+        if (n > ulong.MaxValue >> shift)
+        {
+            error = $"'{text}' is too large";
+            return false;
+        }
+        bytes = n << shift;
+        return true;
     }
 }

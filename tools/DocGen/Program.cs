@@ -11,7 +11,11 @@ namespace LinuxVm.DocGen;
 /// </summary>
 public static class Program
 {
-    /// <summary>Entry point; returns 0 on success, 1 on build errors, 2 on bad usage.</summary>
+    /// <summary>
+    /// Entry point; returns 0 on success, 1 when the sources have errors (each printed as
+    /// file:line:column: message), 2 on bad usage (an unknown option, a missing or empty value, or
+    /// an option naming a folder or file DocGen cannot use), printed as one line.
+    /// </summary>
     public static int Main(string[] args)
     {
         var root = BuildRoot();
@@ -33,18 +37,18 @@ public static class Program
         public Option<string[]> Src { get; } = new("--src") { Description = "a folder of the port to load (repeat for several; default src)", Recursive = true };
         public Option<string[]> Exercises { get; } = new("--exercises") { Description = "a folder of exercises (repeat for several; default tests/Exercises)", Recursive = true };
         public Option<string?> Figures { get; } = new("--figures") { Description = "the figures assembly (default tools/Figures/bin/<configuration>/net10.0/LinuxVm.Figures.dll)", Recursive = true };
-        public Option<string> Configuration { get; } = new("--configuration", "-c") { Description = "the build configuration whose outputs to use", DefaultValueFactory = _ => "Release", Recursive = true };
-        public Option<string> Work { get; } = new("--work") { Description = "DocGen's work folder", DefaultValueFactory = _ => ".docgen", Recursive = true };
+        public Option<string> Configuration { get; } = new("--configuration", "-c") { Description = "the build configuration of the default figures assembly (the API reference documents the assemblies docfx.json names)", DefaultValueFactory = _ => "Release", Recursive = true };
+        public Option<string> Work { get; } = new("--work") { Description = "DocGen's work folder: the woven pages (in site-src, where docfx.json builds from), the graph cache, docfx's temporary output", DefaultValueFactory = _ => ".docgen", Recursive = true };
         public Option<string> Site { get; } = new("--site") { Description = "where the finished site goes", DefaultValueFactory = _ => "_site", Recursive = true };
-        public Option<bool> NoDocfx { get; } = new("--no-docfx") { Description = "write the docfx project but do not run docfx", Recursive = true };
-        public Option<bool> NoApi { get; } = new("--no-api") { Description = "leave out the API reference", Recursive = true };
+        public Option<bool> NoDocfx { get; } = new("--no-docfx") { Description = "weave the pages into the work folder but do not run docfx", Recursive = true };
+        public Option<bool> NoApi { get; } = new("--no-api") { Description = "leave out the API reference (docfx.json's metadata step)", Recursive = true };
 
         public Options()
         {
-            foreach (var o in new Option[] { Root, Configuration, Work, Site })
+            foreach (var o in new Option[] { Root, Src, Exercises, Figures, Configuration, Work, Site })
                 o.Validators.Add(r =>
                 {
-                    if (r.Tokens.Count > 0 && string.IsNullOrWhiteSpace(r.Tokens[^1].Value))
+                    if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
                         r.AddError($"{o.Name} needs a non-empty value");
                 });
             Src.AllowMultipleArgumentsPerToken = false;
@@ -81,7 +85,9 @@ public static class Program
     public static RootCommand BuildRoot()
     {
         var options = new Options();
-        var root = new RootCommand("Weaves the port, the chapters and the commentary into the companion's docfx site.");
+        var root = new RootCommand("Weaves the port, the chapters and the commentary into the companion's docfx site (configured by docfx.json at the root).\n\n" +
+            "Exit status: 0 built; 1 errors in the chapters, commentary or port, each as file:line:column: message, and the site left as it was; " +
+            "2 bad usage (an unknown option, a missing or empty value, or a folder or file an option names that DocGen cannot use).");
         options.AddTo(root);
         root.SetAction(r => RunBuild(options.Read(r)));
 
@@ -123,6 +129,17 @@ public static class Program
             Console.Error.WriteLine($"docgen: {e.Errors.Count} error(s); the site was not changed");
             return 1;
         }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"docgen: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder DocGen cannot read or write: the message names it.
+            Console.Error.WriteLine($"docgen: {e.Message}");
+            return 1;
+        }
     }
 
     private static string LoadAverage() =>
@@ -139,6 +156,11 @@ public static class Program
             foreach (var error in e.Errors)
                 Console.Error.WriteLine(error);
             return 1;
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"docgen: {e.Message}");
+            return 2;
         }
     }
 

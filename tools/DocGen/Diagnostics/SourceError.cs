@@ -44,3 +44,10 @@ public sealed class DocGenException(IReadOnlyList<SourceError> errors)
     public static DocGenException At(string file, int line, int column, string message) =>
         new([new SourceError(file, line, column, message)]);
 }
+
+/// <summary>
+/// The command line points DocGen at something it cannot use (a missing folder, a file that is
+/// not an assembly): nothing was built or written. DocGen prints the message and exits with 2.
+/// </summary>
+/// <param name="message">One line naming the option, the value and what it must be.</param>
+public sealed class UsageException(string message) : Exception(message);

@@ -29,7 +29,7 @@ public static class SourceLoader
         {
             string full = Path.Combine(root, dir);
             if (!Directory.Exists(full))
-                throw DocGenException.At(dir, 1, 1, $"source folder '{dir}' does not exist");
+                throw new UsageException($"--src '{dir}' is not a folder ({full}); give a folder of the port, relative to --root");
             files.AddRange(Directory.EnumerateFiles(full, "*.cs", SearchOption.AllDirectories)
                 .Where(f => !IsBuildOutput(Path.GetRelativePath(full, f))));
         }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Xml.Linq;
+using LinuxVm.DocGen.Diagnostics;
 using LinuxVm.DocGen.Graph;
 using LinuxVm.DocGen.Index;
 using LinuxVm.DocGen.Load;
@@ -37,6 +37,7 @@ public static class Build
             cpu = now;
             sw.Restart();
         }
+        o.Check();
         string root = o.Full(".");
         var sources = SourceLoader.Load(root, o.Sources);
         Done("load");
@@ -59,6 +60,7 @@ public static class Build
         foreach (var t in sources.Trees)
             context.LinkedSources.Add(t.FilePath);
         all.AddRange(SourcePages.Build(context, context.LinkedSources));
+        LinkCheck.Check(context.Errors, pages, [.. all.Select(p => p.SitePath), "callgraph.json"]);
         context.Errors.ThrowIfAny();
         timings.Add(("weave:figures", context.Figures.Elapsed.TotalSeconds));
         Done("weave");
@@ -70,39 +72,52 @@ public static class Build
         return new BuildResult(all, json, timings);
     }
 
-    /// <summary>Generates, writes the docfx project and runs docfx; returns the timings of every stage.</summary>
+    /// <summary>
+    /// Generates, writes the woven pages where the root's docfx.json builds them from, and runs
+    /// docfx on that docfx.json; returns the timings of every stage. Every check that can fail
+    /// before docfx runs (options, docfx.json, built API assemblies, the sources) comes first, so
+    /// a failed build leaves the site and the woven pages as they were.
+    /// </summary>
     public static IReadOnlyList<(string Stage, double Seconds)> Run(BuildOptions o, Action<string, double>? report = null)
     {
-        var result = Generate(o, report);
-        var sw = Stopwatch.StartNew();
+        o.Check();
+        string root = o.Full(".");
         string work = o.Full(o.Work);
         string project = Path.Combine(work, "site-src");
+        var docfx = DocfxConfig.Read(root);
+        if (!o.NoDocfx)
+            CheckDocfx(o, docfx, root, project);
+        bool api = o.Api && docfx is { ApiAssemblies.Count: > 0 };
+
+        var result = Generate(o, report);
+        var sw = Stopwatch.StartNew();
         string temp = Path.Combine(work, "site-out");
-        SiteWriter.Write(project, result.Pages, result.CallgraphJson, o.Api ? ApiAssemblies(o) : [], temp);
+        SiteWriter.Write(project, result.Pages, result.CallgraphJson, api);
         var timings = result.Timings.Where(t => !t.Stage.Contains(':', StringComparison.Ordinal)).ToList();
         if (!o.NoDocfx)
-            Docfx.Build(o.Full("."), Path.Combine(project, "docfx.json"), temp, o.Full(o.Site), Path.Combine(work, "site-old"));
+            Docfx.Build(root, docfx!.FilePath, api, temp, o.Full(o.Site), Path.Combine(work, "site-old"));
         timings.Add(("site", sw.Elapsed.TotalSeconds));
         report?.Invoke("site", sw.Elapsed.TotalSeconds);
         return timings;
     }
 
-    /// <summary>The built assemblies of the port's projects (their XML docs beside them) for docfx's API reference.</summary>
-    public static List<string> ApiAssemblies(BuildOptions o)
+    /// <summary>
+    /// Before docfx can run: docfx.json must exist, build from the folder DocGen writes the woven
+    /// pages to, and (unless --no-api) name assemblies that are built.
+    /// </summary>
+    private static void CheckDocfx(BuildOptions o, DocfxConfig? docfx, string root, string project)
     {
-        var list = new List<string>();
-        foreach (string dir in o.Sources)
-        {
-            foreach (string csproj in Directory.EnumerateFiles(o.Full(dir), "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            {
-                string name = XDocument.Load(csproj).Descendants("AssemblyName").FirstOrDefault()?.Value ?? Path.GetFileNameWithoutExtension(csproj);
-                string dll = Path.Combine(Path.GetDirectoryName(csproj)!, "bin", o.Configuration, "net10.0", name + ".dll");
-                if (!File.Exists(dll))
-                    throw Diagnostics.DocGenException.At(Path.GetRelativePath(o.Full("."), csproj), 1, 1,
-                        $"{name}.dll is not built in {o.Configuration}; run dotnet build -c {o.Configuration} first");
-                list.Add(dll);
-            }
-        }
-        return list;
+        if (docfx is null)
+            throw new UsageException($"--root '{o.Root}' has no {DocfxConfig.FileName} ({Path.Combine(root, DocfxConfig.FileName)}), the site's docfx configuration; give the repository root, or --no-docfx to only weave the pages");
+        string woven = Path.GetRelativePath(root, project).Replace('\\', '/');
+        if (!docfx.ContentFolders.Contains(woven))
+            throw new UsageException($"{DocfxConfig.FileName} builds the site from {string.Join(", ", docfx.ContentFolders.Select(c => c.Length == 0 ? "the root" : c))}, but --work '{o.Work}' puts the woven pages in {woven}; use the --work that docfx.json expects, or change its build.content src");
+        if (!o.Api)
+            return;
+        var errors = new Diagnostics.ErrorList();
+        foreach (var (file, line) in docfx.ApiAssemblies.Where(a => !a.File.Contains('*', StringComparison.Ordinal)))
+            if (!File.Exists(Path.Combine(root, file)))
+                errors.Add(DocfxConfig.FileName, line, 1, $"{file}, which the API reference documents, is not built; run dotnet build -c Release first, or give --no-api");
+        errors.ThrowIfAny();
     }
 }

@@ -1,3 +1,6 @@
+using System.Reflection;
+using LinuxVm.DocGen.Diagnostics;
+
 namespace LinuxVm.DocGen.Pipeline;
 
 /// <summary>What to build and where; every path is relative to <see cref="Root"/> unless absolute.</summary>
@@ -34,5 +37,54 @@ public sealed class BuildOptions
     public string Full(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(Root, path));
 
     /// <summary>The figures assembly path.</summary>
-    public string FiguresPath => Full(Figures ?? $"tools/Figures/bin/{Configuration}/net10.0/LinuxVm.Figures.dll");
+    public string FiguresPath => Full(Figures ?? DefaultFigures);
+
+    /// <summary>The default figures assembly, relative to the root.</summary>
+    public string DefaultFigures => $"tools/Figures/bin/{Configuration}/net10.0/LinuxVm.Figures.dll";
+
+    /// <summary>
+    /// Throws <see cref="UsageException"/> when an option names something DocGen cannot use: a
+    /// root without chapters/, a source or exercises folder that is not there, a figures file that
+    /// is not a .NET assembly. Runs before any stage, so a bad option writes nothing.
+    /// </summary>
+    public void Check()
+    {
+        string root = Full(".");
+        if (!Directory.Exists(root))
+            throw new UsageException($"--root '{Root}' is not a folder ({root}); give the repository root");
+        if (!Directory.Exists(Path.Combine(root, "chapters")))
+            throw new UsageException($"--root '{Root}' has no chapters/ folder ({Path.Combine(root, "chapters")}); give the repository root, where chapters/ and commentary/ are");
+        foreach (var (option, path) in new[] { ("--work", Work), ("--site", Site) })
+            if (File.Exists(Full(path)))
+                throw new UsageException($"{option} '{path}' is a file ({Full(path)}); give a folder DocGen may replace");
+        foreach (string dir in Sources)
+            if (!Directory.Exists(Full(dir)))
+                throw new UsageException($"--src '{dir}' is not a folder ({Full(dir)}); give a folder of the port, relative to --root");
+        foreach (string dir in Exercises)
+            if (!Directory.Exists(Full(dir)))
+                throw new UsageException($"--exercises '{dir}' is not a folder ({Full(dir)}); give a folder of exercise tests, relative to --root");
+        string what = Figures is null ? $"the figures assembly '{DefaultFigures}' (the default of --figures)" : $"--figures '{Figures}'";
+        if (Figures is not null && !File.Exists(FiguresPath))
+            throw new UsageException($"{what} does not exist ({FiguresPath}); give the built figures assembly, e.g. {DefaultFigures}");
+        if (File.Exists(FiguresPath) && FiguresError(FiguresPath) is string error)
+            throw new UsageException($"{what} is not a .NET assembly ({error}); give the built figures assembly, e.g. {DefaultFigures}");
+    }
+
+    /// <summary>Why <paramref name="path"/> is not a loadable .NET assembly, or null when it is one.</summary>
+    public static string? FiguresError(string path)
+    {
+        try
+        {
+            AssemblyName.GetAssemblyName(path);
+            return null;
+        }
+        catch (BadImageFormatException)
+        {
+            return "it has no .NET metadata";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
 }

@@ -10,12 +10,18 @@ namespace LinuxVm.DocGen.Site;
 /// </summary>
 public static class Docfx
 {
-    /// <summary>Builds <paramref name="docfxJson"/> into <paramref name="tempOutput"/> and moves it to <paramref name="site"/> (the previous site goes to <paramref name="old"/> for a moment).</summary>
-    public static void Build(string root, string docfxJson, string tempOutput, string site, string old)
+    /// <summary>
+    /// Builds <paramref name="docfxJson"/> into <paramref name="tempOutput"/> (docfx's -o, in place
+    /// of the configuration's own output) and moves it to <paramref name="site"/> (the previous
+    /// site goes to <paramref name="old"/> for a moment). With <paramref name="api"/> docfx runs
+    /// the configuration's metadata step (the API reference) first; without, only its build.
+    /// </summary>
+    public static void Build(string root, string docfxJson, bool api, string tempOutput, string site, string old)
     {
         if (Directory.Exists(tempOutput))
             Directory.Delete(tempOutput, recursive: true);
-        var psi = new ProcessStartInfo("dotnet", ["tool", "run", "docfx", "--", docfxJson, "--warningsAsErrors"])
+        string[] command = api ? [docfxJson] : ["build", docfxJson];
+        var psi = new ProcessStartInfo("dotnet", ["tool", "run", "docfx", "--", .. command, "-o", tempOutput, "--warningsAsErrors"])
         {
             WorkingDirectory = root,
             RedirectStandardOutput = true,

@@ -5,9 +5,9 @@ using LinuxVm.DocGen.Weave;
 namespace LinuxVm.DocGen.Site;
 
 /// <summary>
-/// Stage 6, Site (first half): writes the docfx project — the woven pages, the TOCs in reading
-/// order, <c>callgraph.json</c>, the template that adds our CSS, and <c>docfx.json</c> — into a
-/// fresh folder.
+/// Stage 6, Site (first half): writes what docfx builds — the woven pages, the TOCs in reading
+/// order and <c>callgraph.json</c> — into a fresh folder, the one the root's <c>docfx.json</c>
+/// names as its content (which also names the template that adds our CSS).
 /// </summary>
 public static class SiteWriter
 {
@@ -15,9 +15,8 @@ public static class SiteWriter
     /// <param name="dir">The docfx project folder.</param>
     /// <param name="pages">Every page, woven.</param>
     /// <param name="callgraphJson">The call graph export.</param>
-    /// <param name="apiAssemblies">Absolute paths of the port's built assemblies (with their XML docs) for the API reference.</param>
-    /// <param name="output">Where docfx writes the site.</param>
-    public static void Write(string dir, IReadOnlyList<Page> pages, string callgraphJson, IReadOnlyList<string> apiAssemblies, string output)
+    /// <param name="api">Whether docfx.json's metadata adds an API reference (under api/) to link from the TOC.</param>
+    public static void Write(string dir, IReadOnlyList<Page> pages, string callgraphJson, bool api)
     {
         if (Directory.Exists(dir))
             Directory.Delete(dir, recursive: true);
@@ -53,12 +52,9 @@ public static class SiteWriter
             root.Append("- name: Source\n  href: source/\n");
             Put(dir, "source/toc.yml", Toc(sources, "source/"));
         }
-        if (apiAssemblies.Count > 0)
+        if (api)
             root.Append("- name: API\n  href: api/\n");
         Put(dir, "toc.yml", root.ToString());
-
-        CopyTemplate(Path.Combine(dir, "template"));
-        Put(dir, "docfx.json", DocfxJson(apiAssemblies, output));
     }
 
     private static string Toc(IEnumerable<Page> pages, string prefix)
@@ -79,59 +75,5 @@ public static class SiteWriter
         string path = Path.Combine(dir, rel);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
-    }
-
-    private static void CopyTemplate(string target)
-    {
-        string source = Path.Combine(AppContext.BaseDirectory, "Site", "template");
-        foreach (string f in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            string dest = Path.Combine(target, Path.GetRelativePath(source, f));
-            Directory.CreateDirectory(Path.GetDirectoryName(dest)!);
-            File.Copy(f, dest, overwrite: true);
-        }
-    }
-
-    private static string DocfxJson(IReadOnlyList<string> assemblies, string output)
-    {
-        var metadata = assemblies.Count == 0 ? new object[0] : new object[]
-        {
-            new Dictionary<string, object>
-            {
-                ["src"] = new[] { new Dictionary<string, object> { ["src"] = Path.GetDirectoryName(assemblies[0])!, ["files"] = assemblies.Select(Path.GetFileName).ToArray() } },
-                ["dest"] = "api",
-                ["includePrivateMembers"] = false,
-            },
-        };
-        // Assemblies may sit in different folders: one src entry per folder.
-        if (assemblies.Count > 0)
-        {
-            ((Dictionary<string, object>)metadata[0])["src"] = assemblies.GroupBy(Path.GetDirectoryName)
-                .Select(g => new Dictionary<string, object> { ["src"] = g.Key!, ["files"] = g.Select(Path.GetFileName).ToArray() }).ToArray();
-        }
-        var config = new Dictionary<string, object>
-        {
-            ["metadata"] = metadata,
-            ["build"] = new Dictionary<string, object>
-            {
-                ["content"] = new[] { new Dictionary<string, object> { ["files"] = new[] { "**/*.md", "**/toc.yml", "api/**.yml" }, ["exclude"] = new[] { "template/**" } } },
-                ["resource"] = new[] { new Dictionary<string, object> { ["files"] = new[] { "callgraph.json" } } },
-                ["output"] = output,
-                ["template"] = new[] { "default", "modern", "template" },
-                // The pages are generated, so git history per file means nothing and costs a git call each.
-                ["disableGitFeatures"] = true,
-                ["globalMetadata"] = new Dictionary<string, object>
-                {
-                    ["_appTitle"] = "Linux VM companion",
-                    ["_appName"] = "Linux VM companion",
-                    ["_appFooter"] = "Linux VM companion \u2014 a C# port of Linux 2.4.20 mm/, GPL-2.0-only.",
-                    ["_enableSearch"] = true,
-                    ["_disableContribution"] = true,
-                    ["_disableBreadcrumb"] = false,
-                    ["_lang"] = "en",
-                },
-            },
-        };
-        return JsonSerializer.Serialize(config, new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
 }

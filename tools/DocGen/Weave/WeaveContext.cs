@@ -43,6 +43,9 @@ public sealed class WeaveContext
     /// <summary>The chapters' exercises.</summary>
     public ExerciseCatalog Exercises { get; }
 
+    /// <summary>The chapter numbers of the site's chapter pages (<c>chapters/NN-*.md</c>).</summary>
+    public SortedSet<int> Chapters { get; } = [];
+
     /// <summary>Graphs to lay out in the Render stage.</summary>
     public GraphRequests Graphs { get; } = new();
 
@@ -110,18 +113,29 @@ public sealed class WeaveContext
         return null;
     }
 
+    /// <summary>
+    /// "; did you mean 'x'?" for the ported names close to <paramref name="name"/>: a few edits
+    /// away (one for a short name, up to three for a long one), or starting with it (a name cut
+    /// short); nothing for a name of one or two characters, and nothing when no name is close.
+    /// </summary>
     private string Suggest(string name)
     {
+        if (name.Length < 3)
+            return "";
+        int limit = name.Length <= 5 ? 1 : name.Length <= 10 ? 2 : 3;
         var near = Index.All.Select(e => e.Name).Distinct()
-            .Where(n => n.Contains(name, StringComparison.OrdinalIgnoreCase) || name.Contains(n, StringComparison.OrdinalIgnoreCase) || Distance(n, name) <= 2)
-            .Order(StringComparer.Ordinal).Take(5).ToList();
+            .Select(n => (Name: n, Edits: Distance(n, name, limit)))
+            .Where(x => x.Edits <= limit || (name.Length >= 4 && x.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(x => x.Edits).ThenBy(x => x.Name, StringComparer.Ordinal)
+            .Take(5).Select(x => x.Name).ToList();
         return near.Count == 0 ? "" : $"; did you mean {string.Join(", ", near.Select(n => $"'{n}'"))}?";
     }
 
-    private static int Distance(string a, string b)
+    /// <summary>Edit distance (insert, delete, replace; case ignored), or <paramref name="limit"/> + 1 when it is surely more than the limit.</summary>
+    internal static int Distance(string a, string b, int limit)
     {
-        if (Math.Abs(a.Length - b.Length) > 2)
-            return 3;
+        if (Math.Abs(a.Length - b.Length) > limit)
+            return limit + 1;
         var d = new int[b.Length + 1];
         for (int j = 0; j <= b.Length; j++) d[j] = j;
         for (int i = 1; i <= a.Length; i++)
@@ -131,10 +145,11 @@ public sealed class WeaveContext
             for (int j = 1; j <= b.Length; j++)
             {
                 int tmp = d[j];
-                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), prev + (a[i - 1] == b[j - 1] ? 0 : 1));
+                bool same = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]);
+                d[j] = Math.Min(Math.Min(d[j] + 1, d[j - 1] + 1), prev + (same ? 0 : 1));
                 prev = tmp;
             }
         }
-        return d[b.Length];
+        return Math.Min(d[b.Length], limit + 1);
     }
 }

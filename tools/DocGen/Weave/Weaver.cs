@@ -63,6 +63,9 @@ public static partial class Weaver
     {
         var pipeline = Pipeline();
         foreach (var page in pages)
+            if (page.Chapter is int n)
+                context.Chapters.Add(n);
+        foreach (var page in pages)
         {
             page.Document = Markdown.Parse(page.Text, pipeline);
             page.Title = TitleOf(page.Document, page.Text) ?? Path.GetFileNameWithoutExtension(page.SitePath);

@@ -29,7 +29,7 @@ public sealed class ExerciseCatalog
         {
             string full = Path.Combine(root, dir);
             if (!Directory.Exists(full))
-                continue;
+                throw new Diagnostics.UsageException($"--exercises '{dir}' is not a folder ({Path.GetFullPath(full)}); give a folder of exercise tests, relative to --root");
             foreach (string file in Directory.EnumerateFiles(full, "*.cs", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 string rel = Path.GetRelativePath(root, file).Replace('\\', '/');

@@ -8,6 +8,13 @@ public sealed class ExercisesRenderer : DirectiveRenderer<ExercisesBlock>
     /// <inheritdoc/>
     protected override string? Render(WeaveContext context, ExercisesBlock block, Action<string> fail)
     {
+        if (!context.Chapters.Contains(block.Chapter))
+        {
+            fail(context.Chapters.Count == 0
+                ? $"chapter=\"{block.Chapter}\" is not a chapter of this site, which has no numbered chapters"
+                : $"chapter=\"{block.Chapter}\" is not a chapter of this site; its chapters are {string.Join(", ", context.Chapters)}");
+            return null;
+        }
         var list = context.Exercises.OfChapter(block.Chapter).ToList();
         var sb = new StringBuilder();
         sb.Append($"<div class=\"lvm-exercises\" data-chapter=\"{block.Chapter}\"></div>\n\n");

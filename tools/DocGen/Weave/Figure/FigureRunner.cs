@@ -29,7 +29,12 @@ public sealed class FigureRunner(string? assemblyPath)
             return (null, $"figure run=\"{run}\" must name Namespace.Type.Method");
         if (AssemblyPath is null || !File.Exists(AssemblyPath))
             return (null, $"figure '{run}' cannot run: the figures assembly {AssemblyPath ?? "(none given)"} is not built");
-        _assembly ??= Load(AssemblyPath);
+        if (_assembly is null)
+        {
+            if (Pipeline.BuildOptions.FiguresError(AssemblyPath) is string bad)
+                return (null, $"figure '{run}' cannot run: the figures assembly {AssemblyPath} is not a .NET assembly ({bad})");
+            _assembly = Load(AssemblyPath);
+        }
         string typeName = run[..dot], methodName = run[(dot + 1)..];
         var type = _assembly.GetType(typeName);
         if (type is null)
