@@ -150,4 +150,29 @@ public class Chapter04Checks
         Assert.Equal(0, tables);
         Assert.Equal(quicklist + 1, pc.Kernel.Arch.PgtableCacheSize);
     }
+
+    /// <summary>
+    /// Q: A process has mlocked a 2-page region and then calls mlockall(MCL_FUTURE), without
+    /// MCL_CURRENT. What happens to the locked region, and to a region mapped afterwards?
+    /// Reasoning: do_mlockall puts VM_LOCKED in def_flags for MCL_FUTURE, then walks every region
+    /// with newflags = vm_flags | VM_LOCKED, from which it takes VM_LOCKED away again when
+    /// MCL_CURRENT is not set. So the walk unlocks the old region (locked_vm drops to 0), and only
+    /// the next mmap comes out locked, faulted in at once: locked_vm is its 3 pages.
+    /// </summary>
+    [Fact, Chapter(4)]
+    public void MlockallFutureAlone_UnlocksTheRegionsThatWereLocked()
+    {
+        var pc = new Pc();
+        uint a = pc.Run(s => s.Mmap(0, 2 * Page, Rw, Mman.MapPrivate | Mman.MapAnonymous));
+        Assert.Equal(0, pc.Run(s => s.Mlock(a, 2 * Page)));
+        Assert.Equal(2u, pc.P.Mm!.LockedVm);
+
+        Assert.Equal(0, pc.Run(s => s.Mlockall(Mman.MclFuture)));
+        Assert.Equal(0u, pc.P.Mm.LockedVm);
+        Assert.Equal(0u, pc.K.Mmap.FindVma(pc.P.Mm, a)!.VmFlags & VmFlags.Locked);
+
+        uint b = pc.Run(s => s.Mmap(0, 3 * Page, Rw, Mman.MapPrivate | Mman.MapAnonymous));
+        Assert.NotEqual(0u, pc.K.Mmap.FindVma(pc.P.Mm, b)!.VmFlags & VmFlags.Locked);
+        Assert.Equal(3u, pc.P.Mm.LockedVm);
+    }
 }
