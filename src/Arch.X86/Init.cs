@@ -58,7 +58,7 @@ public sealed class Init
     }
     // #endregion
 
-    /// <summary>Logs the memory summary that SysRq-M and the OOM path print; returns the lines.</summary>
+    /// <summary>Logs the memory summary that Shift+ScrollLock and SysRq-M print; returns the lines.</summary>
     [Linux("arch/i386/mm/init.c", "show_mem")]
     public IReadOnlyList<string> ShowMem()
     {

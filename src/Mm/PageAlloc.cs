@@ -431,7 +431,7 @@ public sealed partial class PageAlloc
             if ((gfpMask & Gfp.Wait) == 0)
                 return null;
 
-            uint freeBefore = NrFreePages();
+            uint freeBefore = ZonelistFreePages(zones);
             page = BalanceClasszone(classzone, gfpMask, order, out int freed);
             if (page is not null)
                 return page;
@@ -455,11 +455,23 @@ public sealed partial class PageAlloc
             _kernel.Sched.Yield();
             // Port note: the kernel retries forever here, trusting reclaim, kswapd or in the end
             // the OOM killer to free something. The simulation is single-threaded and
-            // deterministic: if neither reclaim nor the yield freed a page, the next round would
-            // see exactly the same state, so it gives up and returns null instead of spinning.
-            if (freed == 0 && NrFreePages() <= freeBefore)
+            // deterministic: if neither reclaim nor the yield freed a page in a zone this
+            // allocation may use, the next round would see exactly the same state, so it gives up
+            // and returns null instead of spinning.
+            if (freed == 0 && ZonelistFreePages(zones) <= freeBefore)
                 return null;
         }
+    }
+
+    // The port's stopping rule measures the zones of the zonelist itself, not nr_free_pages():
+    // pages freed in a zone the allocation may not use cannot change the next round, and the C's
+    // __alloc_pages calls no counting function, so its call graph stays the C's.
+    private static uint ZonelistFreePages(Zone?[] zones)
+    {
+        uint sum = 0;
+        for (int i = 0; zones[i] is Zone z; i++)
+            sum += z.FreePages;
+        return sum;
     }
 
     /// <summary>Allocates 2^<paramref name="order"/> pages and returns the kernel virtual address of the first (0 on failure, or for a high-memory page).</summary>

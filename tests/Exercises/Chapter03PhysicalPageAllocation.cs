@@ -103,20 +103,55 @@ public class Chapter03PhysicalPageAllocation
     }
 
     /// <summary>
-    /// Q: On a 64 MiB PC with nothing reclaimable, how many pages are still free when GFP_KERNEL
-    /// order-0 allocations start to fail?
+    /// Q: On a 64 MiB PC with nothing reclaimable, the port's stopping rule (not 2.4's behaviour)
+    /// ends a run of GFP_KERNEL order-0 allocations. How many pages are still free then, how many
+    /// rounds of reclaim did the failing call try, and what would 2.4 do instead?
     /// Reasoning: the zonelist is Normal then DMA. Watermarks (chapter 5): Normal min 96 / low 192,
     /// DMA min 32 / low 64. The first pass takes from Normal while it has more than 1+192 pages,
     /// then from DMA while it has more than 1+192+64. The second pass (GFP_KERNEL may sleep, so the
     /// full pages_min) takes from Normal down to 1+96 = 97 pages and from DMA down to 97+32 = 129.
-    /// Reclaim frees nothing, the third pass has the same thresholds, so 97 + 129 = 226 pages remain.
+    /// The failing call then reclaims once (the port's try_to_free_pages_zone hook frees nothing),
+    /// the third pass has the same thresholds, and since neither reclaim nor the yield freed a page
+    /// the port returns NULL: 97 + 129 = 226 pages remain. In 2.4 an order-0 GFP_KERNEL allocation
+    /// never fails here: it yields and retries, and reclaim that finds nothing calls
+    /// out_of_memory, so in the end the OOM killer makes room.
     /// </summary>
     [Fact, Chapter(3)]
-    public void GfpKernel_StopsAtPagesMin_LeavingFreePages226()
+    public void GfpKernel_PortsStoppingRule_LeavesFreePages226_AfterOneRoundOfReclaim()
     {
         Kernel k = Pcs.Booted(64);
-        while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
+        int reclaimRounds = 0;
+        k.PageAlloc.TryToFreePagesZone = (_, _) => { reclaimRounds++; return 0; };
+        while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null)
+            Assert.Equal(0, reclaimRounds);   // every success came from the first two passes
         Assert.Equal(226u, k.PageAlloc.NrFreePages());
+        Assert.Equal(1, reclaimRounds);
+    }
+
+    /// <summary>
+    /// Q: GFP_KERNEL carries __GFP_HIGH, GFP_USER does not, and GFP_ATOMIC is nothing else. On a
+    /// 64 MiB PC, where do runs of order-0 allocations with GFP_USER, with GFP_NOIO
+    /// (__GFP_HIGH | __GFP_WAIT) and with a mask of 0 stop, compared with GFP_KERNEL's 226 and
+    /// GFP_ATOMIC's 58 free pages?
+    /// Reasoning: 2.4.20's __alloc_pages never reads __GFP_HIGH. The second pass uses a quarter
+    /// of pages_min only when __GFP_WAIT is clear, and only then does the slow path give up at
+    /// once. So GFP_USER and GFP_NOIO stop where GFP_KERNEL does (226, the port's stopping rule
+    /// after one round of reclaim), and a mask of 0 digs as deep as GFP_ATOMIC (58).
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void GfpHigh_IsNotRead_WaitDecidesHowDeepAnAllocationDigs()
+    {
+        uint Remaining(uint gfp)
+        {
+            Kernel k = Pcs.Booted(64);
+            while (k.PageAlloc.AllocPage(gfp) is not null) { }
+            return k.PageAlloc.NrFreePages();
+        }
+        Assert.Equal(0u, Gfp.User & Gfp.High);
+        Assert.NotEqual(0u, Gfp.NoIo & Gfp.High);
+        Assert.Equal(226u, Remaining(Gfp.User));
+        Assert.Equal(226u, Remaining(Gfp.NoIo));
+        Assert.Equal(58u, Remaining(0));
     }
 
     /// <summary>
@@ -146,6 +181,54 @@ public class Chapter03PhysicalPageAllocation
         k.Current.Flags |= TaskStruct.PfMemalloc;
         while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
         Assert.Equal(0u, k.PageAlloc.NrFreePages());
+    }
+
+    /// <summary>
+    /// Q: Replay the figure of the chapter on the HighMem zone of a 1 GiB PC: two alloc_page calls
+    /// and one order-2 allocation, then free the first page, the order-2 block and the second page.
+    /// Which blocks do the three allocations return, and at which order does each free stop?
+    /// Reasoning: the first alloc_page splits the order-9 block at 229376 nine times and returns
+    /// its last page, 229887, leaving 229886 on order 0, 229884 on order 1, 229880 on order 2 and
+    /// so on. The second takes 229886 from order 0; the order-2 request takes 229880 from its own
+    /// list. Freeing 229887: its buddy 229886 is in use, the pair bit was 0, stop at order 0.
+    /// Freeing 229880 at order 2: its buddy 229884-229887 is not a free order-2 block, stop at 2.
+    /// Freeing 229886: its buddy 229887 is free, and at every order above the buddy is a block the
+    /// first split left, so it merges all the way to order 9: 64 order-9 blocks, as at boot.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void FiguresSequence_ThreeAllocations_TheLastFreeMergesBackToOrder9()
+    {
+        Kernel k = Pc1G();
+        Zone hm = HighMem(k);
+        Page a = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Page b = k.PageAlloc.AllocPage(Gfp.HighUser)!;
+        Page c = k.PageAlloc.AllocPages(Gfp.HighUser, 2)!;
+        Assert.Equal([229887, 229886, 229880], new[] { a.MapNr, b.MapNr, c.MapNr });
+        k.PageAlloc.FreePage(a);
+        Assert.Equal(229887, hm.FreeArea[0].FreeList.Next.Entry<Page>().MapNr);
+        k.PageAlloc.FreePages(c, 2);
+        Assert.Equal(229880, hm.FreeArea[2].FreeList.Next.Entry<Page>().MapNr);
+        k.PageAlloc.FreePage(b);
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0, 64], ListLengths(hm));
+        k.PageAlloc.CheckInvariants();
+    }
+
+    /// <summary>
+    /// Q: Who prints show_free_areas' report on an i386 2.4 kernel?
+    /// Reasoning: its only i386 caller is show_mem (arch/i386/mm/init.c), which the console runs for
+    /// Shift+ScrollLock and for SysRq-M. show_mem prints "Mem-info:", then show_free_areas' lines,
+    /// then the free swap and its own page counts. Neither a failing allocation nor the OOM killer
+    /// prints it in 2.4.20.
+    /// </summary>
+    [Fact, Chapter(3)]
+    public void ShowFreeAreas_IsPrintedByShowMem()
+    {
+        var m = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { RamBytes = 64u << 20 });
+        string[] free = m.Kernel.PageAlloc.ShowFreeAreas().TrimEnd('\n').Split('\n');
+        IReadOnlyList<string> mem = m.Arch.Init.ShowMem();
+        Assert.Equal("Mem-info:", mem[0]);
+        Assert.Equal(free, mem.Skip(1).Take(free.Length));
+        Assert.StartsWith("Free swap:", mem[free.Length + 1]);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using LinuxVm.Arch.X86;
+using LinuxVm.Mm;
+using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Tests.Machines;
@@ -150,6 +152,52 @@ public class Chapter04Faults
     }
 
     /// <summary>
+    /// Q: A process has a private anonymous region (page 0 written, page 1 only read) and a shared
+    /// anonymous region 4 MiB above it (page 0 written), and forks. Which of the parent's ptes does
+    /// fork write-protect, what do the child's ptes look like, and which pages gain a reference?
+    /// Reasoning: copy_page_range treats a region as copy-on-write when it has VM_MAYWRITE and not
+    /// VM_SHARED. The private region qualifies: its writable pte is write-protected in the parent
+    /// and copied read-only to the child, and the page's count goes from 1 to 2. The shared region
+    /// has VM_SHARED: its pte stays writable on both sides, the child's copy is marked clean, and
+    /// its page (one reference from the page cache, one from the parent's pte) gains the child's
+    /// reference. Page 1 maps the zero page, which is reserved: its pte is copied as it is, and it
+    /// gets no reference and no rss.
+    /// </summary>
+    [Fact, Chapter(4)]
+    public void Fork_WriteProtectsOnlyPrivateRegions_AndTakesNoReferenceOnTheZeroPage()
+    {
+        const uint Shared = Base + 0x400000;
+        var pc = ProcessPc.Boot();
+        var parent = pc.Spawn("parent");
+        pc.MapAnonymous(parent, Base, 2 * 4096);
+        Assert.Equal(Shared, pc.Kernel.Sched.RunAsResult(parent, () => pc.Kernel.Syscalls.Mmap(Shared, 4096,
+            Mman.ProtRead | Mman.ProtWrite, Mman.MapShared | Mman.MapAnonymous | Mman.MapFixed)));
+        Assert.True(pc.User.WriteU32(parent, Base, 1));
+        pc.User.ReadU32(parent, Base + 4096);
+        Assert.True(pc.User.WriteU32(parent, Shared, 2));
+        Page priv = pc.Kernel.Memory.FollowPage(parent.Mm!, Base, 0)!;
+        Page shared = pc.Kernel.Memory.FollowPage(parent.Mm!, Shared, 0)!;
+        Page zero = pc.Kernel.Arch.ZeroPage(0);
+        (int privCount, int sharedCount, int zeroCount) = (priv.Count, shared.Count, zero.Count);
+
+        var child = pc.Fork(parent);
+
+        Pte PteOf(TaskStruct t, uint address)
+        {
+            var a = pc.Kernel.Arch;
+            return a.ReadPte(a.PteOffset(a.PmdOffset(a.PgdOffset(t.Mm!, address), address), address));
+        }
+        Assert.False(PteOf(parent, Base).Write);
+        Assert.False(PteOf(child, Base).Write);
+        Assert.True(PteOf(parent, Shared).Write);
+        Assert.True(PteOf(child, Shared).Write);
+        Assert.False(PteOf(child, Shared).Dirty);
+        Assert.Equal((privCount + 1, sharedCount + 1, zeroCount), (priv.Count, shared.Count, zero.Count));
+        Assert.Same(zero, pc.Kernel.Arch.PtePage(PteOf(child, Base + 4096)));
+        Assert.Equal(parent.Mm!.Rss, child.Mm!.Rss);
+    }
+
+    /// <summary>
     /// Q: The stack region starts at 0xBFFFF000 (one page) and esp is 0xBFFFD000. The process
     /// writes at esp - 16. What happens to the region?
     /// Reasoning: find_vma returns the stack (the first region ending above the address); the address
@@ -194,6 +242,32 @@ public class Chapter04Faults
         Assert.Equal(Signal.Sigsegv, p.ExitCode);
         Assert.Equal(Fault.SegvMaperr, pc.Arch.Thread(p).LastSiCode);
         Assert.Equal(0xBFFFF000u, stack.VmStart);
+    }
+
+    /// <summary>
+    /// Q: Same stack, esp at 0xBFFFF000. This time a system call writes 4 bytes to 0xBFFF0000 on
+    /// the process's behalf (copy_to_user). Does the kernel's access get the SIGSEGV the process's
+    /// own access got?
+    /// Reasoning: do_page_fault applies the 32-bytes-below-esp rule only to faults from user mode
+    /// (error code bit 2). A kernel-mode fault below a VM_GROWSDOWN region goes straight to
+    /// expand_stack: the stack grows down to 0xBFFF0000 (16 pages now), the copy completes with
+    /// nothing left over, and no signal is sent.
+    /// </summary>
+    [Fact, Chapter(4)]
+    public void KernelAccessFarBelowEsp_GrowsTheStack_TheRuleIsForUserModeOnly()
+    {
+        var pc = ProcessPc.Boot();
+        var p = pc.Spawn("syscall");
+        var stack = pc.MapAnonymous(p, 0xBFFFF000, 4096, extraFlags: VmFlags.GrowsDown);
+        pc.Arch.Thread(p).Regs.Esp = 0xBFFFF000;
+        uint left = 1;
+
+        pc.Kernel.Sched.RunAs(p, () => left = pc.Arch.Uaccess.CopyToUser(0xBFFF0000, new byte[] { 1, 2, 3, 4 }));
+
+        Assert.Equal(0u, left);
+        Assert.Equal(0xBFFF0000u, stack.VmStart);
+        Assert.NotEqual(Sched.TaskZombie, p.State);
+        Assert.Equal(0x04030201u, pc.User.ReadU32(p, 0xBFFF0000));
     }
 
     /// <summary>

@@ -181,4 +181,63 @@ public class Chapter08Slab
     {
         Assert.Equal(116u, Boot().Slab.OffslabLimit);
     }
+
+    /// <summary>
+    /// Q: A cache of 128-byte objects created with SLAB_HWCACHE_ALIGN grows three slabs. What
+    /// is each slab's colouroff, and how does kmem_slab_destroy find the slab's page from it?
+    /// Reasoning: 30 objects use 3840 bytes and the on-slab management L1_ALIGN(24 + 120) = 160,
+    /// leaving 96 bytes: 3 colours of 32. kmem_cache_slabmgmt puts the slab_t at the colour
+    /// offset and the first object after the management, and records in colouroff the distance
+    /// from the slab's page to s_mem: 0 + 160, 32 + 160, 64 + 160. s_mem - colouroff is the page
+    /// address, which is what kmem_slab_destroy hands back to kmem_freepages.
+    /// </summary>
+    [Fact, Chapter(8)]
+    public void Colouroff_IsTheDistanceFromThePageToTheFirstObject()
+    {
+        Kernel k = Boot();
+        KmemCache c = k.Slab.KmemCacheCreate("ex-128", 128, 0, SlabFlags.HwcacheAlign, null, null)!;
+        k.Slab.SlabinfoWrite("ex-128 0 0");   // no per-CPU array: every allocation goes to the slabs
+        for (int i = 0; i < 3 * c.Num; i++)
+            k.Slab.KmemCacheAlloc(c, SlabFlags.Kernel);
+
+        SlabT[] slabs = [.. Slab.AllSlabs(c).OrderBy(s => s.Colouroff)];
+        Assert.Equal([160u, 192u, 224u], slabs.Select(s => s.Colouroff));
+        Assert.All(slabs, s => Assert.Equal(0u, (s.SMem - s.Colouroff) % 4096));
+    }
+
+    /// <summary>
+    /// Q: On a kernel built with CONFIG_DEBUG_SLAB, three caches are created: 100-byte objects
+    /// with SLAB_HWCACHE_ALIGN, 100-byte objects with SLAB_HWCACHE_ALIGN | SLAB_MUST_HWCACHE_ALIGN,
+    /// and 600-byte objects. Which get red zones, what object size does each end up with, and
+    /// how many kmem_cache_t fit in cache_cache's page now?
+    /// Reasoning: kmem_cache_create red-zones a cache whose objects are under PAGE_SIZE / 8 = 512
+    /// bytes unless SLAB_MUST_HWCACHE_ALIGN is set. Red zones cost two words and give up the
+    /// cache alignment: 100 + 8 = 108 bytes. The MUST cache keeps its alignment and has no red
+    /// zones: 100 rounded to 128. The 600-byte cache is too big for red zones: 600. All three
+    /// lack a constructor, so all are poisoned; the cache's flags field records all of it. The
+    /// statistics make a kmem_cache_t 284 bytes: 14 per page (14 * 284 + L1_ALIGN(24 + 56) =
+    /// 3976 + 96 = 4072 fits; 15 objects alone would take 4260).
+    /// </summary>
+    [Fact, Chapter(8)]
+    public void DebugSlab_RedZones_SmallCachesUnlessTheyMustBeAligned()
+    {
+        Kernel k = Machine.Boot(new MachineConfig { RamBytes = 16u << 20, Cpus = 2, DebugSlab = true }).Kernel;
+        KmemCache aligned = k.Slab.KmemCacheCreate("ex-rz", 100, 0, SlabFlags.HwcacheAlign, null, null)!;
+        KmemCache must = k.Slab.KmemCacheCreate("ex-must", 100, 0, SlabFlags.HwcacheAlign | SlabFlags.MustHwcacheAlign, null, null)!;
+        KmemCache big = k.Slab.KmemCacheCreate("ex-600", 600, 0, 0, null, null)!;
+
+        Assert.Equal(SlabFlags.RedZone, aligned.Flags & (SlabFlags.RedZone | SlabFlags.HwcacheAlign));
+        Assert.Equal(108u, aligned.Objsize);
+        Assert.Equal(SlabFlags.HwcacheAlign, must.Flags & (SlabFlags.RedZone | SlabFlags.HwcacheAlign));
+        Assert.Equal(128u, must.Objsize);
+        Assert.Equal(0u, big.Flags & SlabFlags.RedZone);
+        Assert.Equal(600u, big.Objsize);
+        Assert.All(new[] { aligned, must, big }, c => Assert.NotEqual(0u, c.Flags & SlabFlags.Poison));
+        Assert.Equal((284u, 14u), (k.Slab.CacheCache.Objsize, k.Slab.CacheCache.Num));
+
+        uint o = k.Slab.KmemCacheAlloc(must, SlabFlags.Kernel);
+        Assert.Equal(0u, o % 32);
+        k.Slab.KmemCacheFree(must, o);
+        k.Slab.CheckInvariants();
+    }
 }

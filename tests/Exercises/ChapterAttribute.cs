@@ -4,7 +4,7 @@ using Xunit.Sdk;
 namespace LinuxVm.Exercises;
 
 /// <summary>
-/// Tags an exercise with its chapter number (CHAPTERS.md), so that
+/// Tags an exercise with its chapter number, the NN of the chapter's file chapters/NN-*.md, so that
 /// <c>dotnet test --filter Chapter=3</c> runs one chapter's exercises and DocGen can list them.
 /// </summary>
 [TraitDiscoverer("LinuxVm.Exercises.ChapterDiscoverer", "LinuxVm.Exercises")]
