@@ -22,15 +22,15 @@ public class Chapter04Checks
         {
             Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
             K = Machine.Kernel;
-            K.Spawn(new ProgramImage("init"));
-            P = K.Spawn(new ProgramImage("prog"));
+            K.Driver.Spawn("init", image: new ProgramImage("init"));
+            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
         }
 
         public Machine Machine { get; }
         public Kernel K { get; }
         public TaskStruct P { get; }
 
-        public T Run<T>(Func<Syscalls, T> call) => K.Sched.RunAsResult(P, () => call(K.Syscalls));
+        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
     }
 
     /// <summary>
@@ -140,12 +140,12 @@ public class Chapter04Checks
         pc.CountMappedPages(p, out int tables);
         Assert.Equal(1, tables);
 
-        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(p, () => pc.Kernel.Syscalls.Munmap(Slot, Page)));
+        Assert.Equal(0, pc.Kernel.Driver.RunAs(p, () => pc.Kernel.Syscalls.Munmap(Slot, Page)));
         pc.CountMappedPages(p, out tables);
         Assert.Equal(1, tables);
 
         uint quicklist = pc.Kernel.Arch.PgtableCacheSize;
-        Assert.Equal(0, pc.Kernel.Sched.RunAsResult(p, () => pc.Kernel.Syscalls.Munmap(Slot + 0x200000, Page)));
+        Assert.Equal(0, pc.Kernel.Driver.RunAs(p, () => pc.Kernel.Syscalls.Munmap(Slot + 0x200000, Page)));
         pc.CountMappedPages(p, out tables);
         Assert.Equal(0, tables);
         Assert.Equal(quicklist + 1, pc.Kernel.Arch.PgtableCacheSize);

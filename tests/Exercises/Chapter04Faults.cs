@@ -170,7 +170,7 @@ public class Chapter04Faults
         var pc = ProcessPc.Boot();
         var parent = pc.Spawn("parent");
         pc.MapAnonymous(parent, Base, 2 * 4096);
-        Assert.Equal(Shared, pc.Kernel.Sched.RunAsResult(parent, () => pc.Kernel.Syscalls.Mmap(Shared, 4096,
+        Assert.Equal(Shared, pc.Kernel.Driver.RunAs(parent, () => pc.Kernel.Syscalls.Mmap(Shared, 4096,
             Mman.ProtRead | Mman.ProtWrite, Mman.MapShared | Mman.MapAnonymous | Mman.MapFixed)));
         Assert.True(pc.User.WriteU32(parent, Base, 1));
         pc.User.ReadU32(parent, Base + 4096);
@@ -262,7 +262,7 @@ public class Chapter04Faults
         pc.Arch.Thread(p).Regs.Esp = 0xBFFFF000;
         uint left = 1;
 
-        pc.Kernel.Sched.RunAs(p, () => left = pc.Arch.Uaccess.CopyToUser(0xBFFF0000, new byte[] { 1, 2, 3, 4 }));
+        pc.Kernel.Driver.RunAs(p, () => left = pc.Arch.Uaccess.CopyToUser(0xBFFF0000, new byte[] { 1, 2, 3, 4 }));
 
         Assert.Equal(0u, left);
         Assert.Equal(0xBFFF0000u, stack.VmStart);

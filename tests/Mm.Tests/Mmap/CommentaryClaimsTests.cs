@@ -27,7 +27,7 @@ public class CommentaryClaimsTests
         VmAreaStruct stack = pc.MapAnonymous(p, 0xBFFFF000, 4096, extraFlags: VmFlags.GrowsDown);
         uint totalVm = p.Mm!.TotalVm;
 
-        VmAreaStruct? found = pc.Kernel.Sched.RunAsResult(p, () => pc.Kernel.Mmap.FindExtendVma(p.Mm, 0xBFF00123));
+        VmAreaStruct? found = pc.Kernel.Driver.RunAs(p, () => pc.Kernel.Mmap.FindExtendVma(p.Mm, 0xBFF00123));
 
         Assert.Same(stack, found);
         Assert.Equal(0xBFF00000u, stack.VmStart);

@@ -1,12 +1,15 @@
 using LinuxVm.Mm.Include;
+using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Simulation;
 using LinuxVm.Mm.Tests.Machines;
+using KSemaphore = LinuxVm.Mm.KernelModel.Semaphore;
 
 namespace LinuxVm.Mm.Tests.PageAllocTests;
 
 /// <summary>
 /// The port's stopping rule in __alloc_pages's slow path. 2.4 loops for ever for orders up to 3;
 /// the port retries only while reclaim freed pages or the zonelist's zones gained free pages
-/// during the yield, and otherwise returns NULL.
+/// during the yield, and otherwise returns NULL. The yield is real: another task runs meanwhile.
 /// </summary>
 public class SlowPathTests
 {
@@ -19,75 +22,69 @@ public class SlowPathTests
         return taken;
     }
 
-    [Fact]
-    public void PagesFreedOutsideTheZonelist_DoNotBuyARetry()
+    // A task asleep on a semaphore that, once woken, frees toFree[0]. Wake() makes it runnable
+    // with the best time slice, so it is the one that runs when the allocating task yields.
+    private sealed class Freer(ProcessPc pc)
     {
-        var k = FlatPc.Boot(1024).Kernel;
+        private readonly KSemaphore _go = new(pc.Kernel, "go", 0);
+        private TaskStruct _task = null!;
+
+        public Page? ToFree { get; set; }
+
+        public TaskRun<bool> Run { get; private set; } = null!;
+
+        public Freer Start()
+        {
+            Kernel k = pc.Kernel;
+            _task = pc.Spawn("freer");
+            Run = k.Driver.Start(_task, () =>
+            {
+                _go.Down();
+                k.PageAlloc.FreePage(ToFree!);
+            });
+            return this;
+        }
+
+        public void Wake()
+        {
+            pc.Kernel.Driver.RunAs(pc.Init, _go.Up);
+            _task.Counter = Sched.MaxCounter;
+        }
+    }
+
+    [Fact]
+    public void PagesFreedOutsideTheZonelist_DuringTheYield_DoNotBuyARetry()
+    {
+        using var pc = ProcessPc.Boot(1024);
+        Kernel k = pc.Kernel;
+        TaskStruct x = pc.Spawn("allocator");
+        Freer freer = new Freer(pc).Start();
         Page high = k.PageAlloc.AllocPage(Gfp.HighUser)!;
         Assert.Same(k.Numa.ContigPageData.NodeZones[MmZone.ZoneHighMem], k.PageAlloc.PageZone(high));
         Exhaust(k);
+        freer.ToFree = high;   // a HighMem page: no use to GFP_KERNEL
+        freer.Wake();
 
-        int reclaimRounds = 0;
-        k.PageAlloc.TryToFreePagesZone = (_, _) => { reclaimRounds++; return 0; };
-        bool freedHigh = false;
-        k.PageAlloc.Yield = () =>
-        {
-            if (!freedHigh)
-                k.PageAlloc.FreePage(high);   // a HighMem page: no use to GFP_KERNEL
-            freedHigh = true;
-        };
-
-        Assert.Null(k.PageAlloc.AllocPage(Gfp.Kernel));
-        Assert.True(freedHigh);
-        Assert.Equal(1, reclaimRounds);
+        Assert.Null(k.Driver.RunAs(x, () => k.PageAlloc.AllocPage(Gfp.Kernel)));
+        Assert.True(freer.Run.IsCompleted);
         k.PageAlloc.CheckInvariants();
     }
 
     [Fact]
     public void PagesFreedInTheZonelistDuringTheYield_AreTakenOnTheRetry()
     {
-        var k = FlatPc.Boot(64).Kernel;
+        using var pc = ProcessPc.Boot(64);
+        Kernel k = pc.Kernel;
+        TaskStruct x = pc.Spawn("allocator");
+        Freer freer = new Freer(pc).Start();
         List<Page> taken = Exhaust(k);
         Page last = taken[^1];
+        freer.ToFree = last;
+        freer.Wake();
 
-        int reclaimRounds = 0;
-        k.PageAlloc.TryToFreePagesZone = (_, _) => { reclaimRounds++; return 0; };
-        bool yielded = false;
-        k.PageAlloc.Yield = () =>
-        {
-            if (!yielded)
-                k.PageAlloc.FreePage(last);
-            yielded = true;
-        };
-
-        // The last page taken came from DMA, which stopped at 97 + 32 = 129 free pages; given back
-        // during the yield it makes 130, so the second round's third pass takes it.
-        Assert.Same(last, k.PageAlloc.AllocPage(Gfp.Kernel));
-        Assert.Equal(2, reclaimRounds);
-    }
-
-    [Fact]
-    public void ReclaimThatFreesPages_IsFollowedByAnotherRound()
-    {
-        var k = FlatPc.Boot(64).Kernel;
-        List<Page> taken = Exhaust(k);
-        uint free = k.PageAlloc.NrFreePages();
-
-        // A reclaim hook that frees two pages in its first round: the third pass then finds the
-        // Normal zone above pages_min + 1 again and the allocation succeeds.
-        int reclaimRounds = 0;
-        k.PageAlloc.TryToFreePagesZone = (_, _) =>
-        {
-            reclaimRounds++;
-            if (reclaimRounds > 1)
-                return 0;
-            k.PageAlloc.FreePage(taken[^1]);
-            k.PageAlloc.FreePage(taken[^2]);
-            return 2;
-        };
-
-        Assert.NotNull(k.PageAlloc.AllocPage(Gfp.Kernel));
-        Assert.Equal(1, reclaimRounds);
-        Assert.Equal(free + 1, k.PageAlloc.NrFreePages());
+        // The last page taken came from DMA; given back during the yield, it lifts DMA one page
+        // above its limit, so the retry's third pass takes it.
+        Assert.Same(last, k.Driver.RunAs(x, () => k.PageAlloc.AllocPage(Gfp.Kernel)));
+        Assert.True(freer.Run.IsCompleted);
     }
 }
