@@ -143,3 +143,46 @@ public class ProcessBenchmarks
         _k.Driver.RunAs(_big, () => _k.Exit.SysWait4(pid));
     }
 }
+
+/// <summary>
+/// Context switches: two tasks yield to each other in the kernel, each on a kernel stack of its
+/// own (a host thread), so every yield is one schedule() that hands the baton to the other thread.
+/// </summary>
+public class SchedBenchmarks
+{
+    private const int Yields = 1000;
+    private Machine _m = null!;
+    private Kernel _k = null!;
+    private LinuxVm.Mm.KernelModel.TaskStruct _a = null!;
+    private bool _stop;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _m = Machine.Boot(new MachineConfig { RamBytes = 64UL << 20 });
+        _k = _m.Kernel;
+        _a = _k.Driver.Spawn("ping");
+        var b = _k.Driver.Spawn("pong");
+        // pong loops yielding on its own stack; it stays parked in schedule() between invocations.
+        _k.Driver.Start(b, () =>
+        {
+            while (!_stop)
+                _k.Sched.Yield();
+        });
+    }
+
+    /// <summary>ping yields 1,000 times; each yield runs pong, which yields back: 2,000 switches.</summary>
+    [Benchmark(OperationsPerInvoke = 2 * Yields)]
+    public void ContextSwitch() => _k.Driver.RunAs(_a, () =>
+    {
+        for (int i = 0; i < Yields; i++)
+            _k.Sched.Yield();
+    });
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _stop = true;
+        _m.Dispose();
+    }
+}

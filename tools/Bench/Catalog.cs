@@ -12,6 +12,7 @@ internal static class Catalog
         typeof(VmallocBenchmarks),
         typeof(BootBenchmarks),
         typeof(ProcessBenchmarks),
+        typeof(SchedBenchmarks),
     ];
 
     /// <summary>Every benchmark method with its target, in the order the table prints them.</summary>
@@ -27,6 +28,7 @@ internal static class Catalog
         (nameof(ProcessBenchmarks.MappedAccess), Target.Rate("load from a mapped page", "accesses/s", 20e6)),
         (nameof(ProcessBenchmarks.MmapMunmapWith1000Vmas), Target.Rate("mmap+munmap, 1,000 VMAs in the tree", "pairs/s", null)),
         (nameof(ProcessBenchmarks.Fork16MiBCow), Target.Time("fork+exit of a 16 MiB process (COW)", null)),
+        (nameof(SchedBenchmarks.ContextSwitch), Target.Rate("context switch between two tasks in the kernel", "switches/s", null)),
         (nameof(BootBenchmarks.Boot64MiB), Target.Time("boot 64 MiB machine", null)),
         (nameof(BootBenchmarks.Boot4GiB), Target.Time("boot 4 GiB machine", 1000)),
     ];

@@ -16,7 +16,7 @@ namespace LinuxVm.Mm.KernelModel;
 ///   high 16 bits  waiting part: minus one for each writer holding it and each queued sleeper
 ///
 ///   0x00000000  free               0x00000003  three readers
-///   0xffff0001  one writer         0xfffe0002  writer holds, a reader has just tried
+///   0xffff0001  one writer         0xfffe0001  a writer holds it, one reader is queued
 /// </code>
 /// A down whose add leaves the wrong sign goes to the slow path of lib/rwsem.c
 /// (<see cref="Rwsem"/>), which queues the task and sleeps; an up that leaves waiters behind with

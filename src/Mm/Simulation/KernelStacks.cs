@@ -56,6 +56,12 @@ public sealed class KernelStacks : IDisposable
     /// <summary>Context switches that moved the baton from one host thread to another.</summary>
     public long HandOffs { get; private set; }
 
+    /// <summary>When true, every context switch is appended to <see cref="SwitchTrace"/>.</summary>
+    public bool TraceSwitches { get; set; }
+
+    /// <summary>The context switches since <see cref="TraceSwitches"/> was turned on: jiffies, CPU, and the pids switched from and to.</summary>
+    public List<(ulong Jiffies, int Cpu, int Prev, int Next)> SwitchTrace { get; } = [];
+
     /// <summary>True when the calling code runs on the outside thread and that thread is not a task's stack.</summary>
     internal bool OutsideIsFree => _running == _outside && _outside.Task == null;
 
@@ -137,6 +143,8 @@ public sealed class KernelStacks : IDisposable
     /// <param name="next">The task switched to.</param>
     internal bool SwitchTo(TaskStruct prev, TaskStruct next)
     {
+        if (TraceSwitches)
+            SwitchTrace.Add((_kernel.Jiffies, _kernel.CurrentCpu, prev.Pid, next.Pid));
         HostStack me = _running;
         HostStack target = next.KernelStack ?? Executor;
         bool asPrev = prev.KernelStack == me && me.Task == prev;
