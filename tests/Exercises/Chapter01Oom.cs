@@ -343,4 +343,37 @@ public class Chapter01Oom
         Assert.Empty(k.KernelLog);
         Assert.Equal(0u, k.OomKill.Last);
     }
+
+    /// <summary>
+    /// The first kill happens at L = 1190 jiffies. 2^32 ticks later (497 days at HZ = 100) the
+    /// 32-bit jiffies read 1190 again. If reclaim then fails every 100 ms from 2^32 + 1000, as it
+    /// did at boot, when is the first kill? The calls count exactly as before and the tenth counted
+    /// failure comes at 2^32 + 1190; but `now - lastkill` is computed in 32 bits and is 0 there, as
+    /// if a process had just been killed. The blind window now sits at L + 2^32, not at the wrap
+    /// itself: the kill waits until 2^32 + 1690, five seconds after.
+    /// </summary>
+    [Fact, Chapter(1)]
+    public void AfterAKill_TheBlindWindowSitsAtTheKillPlusTwoToThe32()
+    {
+        var k = Machine(now: 0);
+        Process(k, "hog", 50000, 0, 0);
+        var kills = new List<ulong>();
+        void FailEvery100ms(ulong from, ulong to)
+        {
+            for (ulong t = from; t <= to; t += 10)
+            {
+                k.Jiffies = t;
+                int before = k.KernelLog.Count;
+                k.OomKill.OutOfMemory();
+                if (k.KernelLog.Count > before)
+                    kills.Add(t);
+            }
+        }
+        FailEvery100ms(1000, 1200);
+        Assert.Equal([1190ul], kills);
+
+        const ulong Wrap = 1ul << 32;
+        FailEvery100ms(Wrap + 1000, Wrap + 1700);
+        Assert.Equal([1190ul, Wrap + 1690], kills);
+    }
 }
