@@ -3,7 +3,7 @@ using LinuxVm.Mm;
 
 namespace LinuxVm.Exercises;
 
-/// <summary>Chapter 0: finding the C# for a kernel name.</summary>
+/// <summary>Chapter 0: finding the C# for a kernel name, and the machine the port models.</summary>
 public class Chapter00GettingStarted
 {
     /// <summary>
@@ -34,5 +34,25 @@ public class Chapter00GettingStarted
         var method = typeof(PageAlloc).GetMethod("Rmqueue", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Instance)!;
         var attribute = method.GetCustomAttribute<LinuxAttribute>()!;
         Assert.Equal(("mm/page_alloc.c", "rmqueue"), (attribute.File, attribute.Name));
+    }
+
+    /// <summary>
+    /// How much low memory can the modelled kernel map, and why? The kernel's gigabyte starts at
+    /// PAGE_OFFSET (0xC0000000) and 128 MiB of it is kept for vmalloc, kmap and the fixmap, so
+    /// the direct map ends at 4 GiB - 3 GiB - 128 MiB = 896 MiB (MAXMEM). The rest of the table:
+    /// a Pentium III with PSE, PGE and PAE, a 32-byte cache line, HZ 100, up to 32 CPUs.
+    /// </summary>
+    [Fact]
+    [Chapter(0)]
+    public void TheModelledMachine_MapsAtMost896MiBOfLowMemory()
+    {
+        var arch = new LinuxVm.Arch.X86.I386();
+        Assert.Equal(0xC0000000u, arch.PageOffset);
+        Assert.Equal(128u << 20, arch.VmallocReserve);
+        Assert.Equal(896u << 20, arch.Maxmem);
+        Assert.True(arch.CpuHasPse && arch.CpuHasPge && arch.CpuHasPae);
+        Assert.Equal(32, arch.L1CacheBytes);
+        Assert.Equal(100, LinuxVm.Mm.KernelModel.Sched.Hz);
+        Assert.Equal(32, arch.NrCpusMax);
     }
 }

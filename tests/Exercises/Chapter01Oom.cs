@@ -24,23 +24,30 @@ public class Chapter01Oom
     }
 
     // A process started at `start`, with `pages` of address space and `cpuTicks` of CPU time. It
-    // runs as user `uid`; a non-root process has no capabilities (setuid away from root clears the
-    // effective set), a root one keeps init's full set minus CAP_SYS_RAWIO unless `rawio`.
+    // is forked by root; a non-root one then calls setuid(uid), which clears the permitted and
+    // effective sets (cap_emulate_setxuid). Then it execs, and gets the capabilities exec gives
+    // that user (prepare_binprm and compute_creds): none for an ordinary user, CAP_INIT_EFF_SET
+    // for root, CAP_SYS_RAWIO included (pid 1 keeps the set it has, init_task's, the same one).
+    // `dropRawio` stands for a root daemon that gave CAP_SYS_RAWIO up with capset after exec.
     private static TaskStruct Process(Kernel k, string comm, uint pages, int cpuTicks, uint start,
-        uint uid = 1000, int nice = 0, bool rawio = false)
+        uint uid = 1000, int nice = 0, bool dropRawio = false)
     {
         TaskStruct p = k.Driver.Spawn(comm);
         p.Mm!.TotalVm = pages;
         p.Times.TmsUtime = cpuTicks;
         p.StartTime = start;
-        p.Uid = p.Euid = p.Suid = uid;
+        p.Uid = p.Euid = p.Suid = p.Fsuid = uid;
         p.Nice = nice;
-        uint caps = uid == 0 ? Capability.CapInitEffSet : 0;
-        if (rawio)
-            caps |= Capability.CapToMask(Capability.CapSysRawio);
-        else
-            caps &= ~Capability.CapToMask(Capability.CapSysRawio);
-        p.CapEffective = caps;
+        if (uid != 0)
+            p.CapPermitted = p.CapEffective = 0;
+        k.Driver.RunAs(p, () =>
+        {
+            var bprm = new LinuxBinprm();
+            k.Exec.PrepareBinprm(bprm);
+            k.Exec.ComputeCreds(bprm);
+        });
+        if (dropRawio)
+            p.CapEffective &= ~Capability.CapToMask(Capability.CapSysRawio);
         return p;
     }
 
@@ -102,24 +109,26 @@ public class Chapter01Oom
     }
 
     /// <summary>
-    /// Four fresh 25600-page processes: a user's at nice 10, a root one, a root one with
-    /// CAP_SYS_RAWIO (an X server), and a plain user one. Nice doubles: 51200. Root quarters: 6400.
-    /// Root and raw I/O quarter twice: 1600. The plain one stays 25600.
+    /// Four fresh 25600-page processes: a user's at nice 10, one exec'd as root, a root daemon
+    /// that dropped CAP_SYS_RAWIO after exec, and a plain user one. Nice doubles: 51200. Exec as
+    /// root gives the whole CAP_INIT_EFF_SET, CAP_SYS_RAWIO included, so an ordinary root process
+    /// is quartered twice: 1600. Without CAP_SYS_RAWIO only once: 6400. The plain one stays 25600.
     /// </summary>
     [Fact, Chapter(1)]
     public void Badness_NiceDoubles_RootAndRawIoQuarter()
     {
         var k = Machine(now: 0);
         Assert.Equal(51200, k.OomKill.Badness(Process(k, "batch", 25600, 0, 0, nice: 10)));
-        Assert.Equal(6400, k.OomKill.Badness(Process(k, "rootd", 25600, 0, 0, uid: 0)));
-        Assert.Equal(1600, k.OomKill.Badness(Process(k, "X", 25600, 0, 0, uid: 0, rawio: true)));
+        Assert.Equal(1600, k.OomKill.Badness(Process(k, "rootd", 25600, 0, 0, uid: 0)));
+        Assert.Equal(6400, k.OomKill.Badness(Process(k, "named", 25600, 0, 0, uid: 0, dropRawio: true)));
         Assert.Equal(25600, k.OomKill.Badness(Process(k, "app", 25600, 0, 0)));
     }
 
     /// <summary>
-    /// Eight hours after boot: init (root, 300 pages, 5 s CPU), X (root with raw I/O, 12000 pages,
-    /// 600 s CPU), a database (60000 pages, 3600 s CPU, up since boot) and a browser started an hour
-    /// ago (30000 pages, 60 s CPU). Scores: init 300/1/2/4 = 37; X 12000/7/2/4/4 = 53; database
+    /// Eight hours after boot: init (root, 300 pages, 5 s CPU), X (root, 12000 pages, 600 s CPU),
+    /// a database (60000 pages, 3600 s CPU, up since boot) and a browser started an hour ago
+    /// (30000 pages, 60 s CPU). Both root processes hold CAP_SYS_RAWIO. Scores: init
+    /// 300/1/2/4/4 = 9; X 12000/7/2/4/4 = 53; database
     /// 60000/16/2 = 1875 (cpu 351 units, int_sqrt 16); browser 30000/2/1 = 15000. The browser
     /// dies, though the database is twice its size.
     /// </summary>
@@ -128,10 +137,10 @@ public class Chapter01Oom
     {
         var k = Machine(now: 2880000);
         var init = Process(k, "init", 300, 500, 0, uid: 0);
-        var x = Process(k, "X", 12000, 60000, 0, uid: 0, rawio: true);
+        var x = Process(k, "X", 12000, 60000, 0, uid: 0);
         var db = Process(k, "postmaster", 60000, 360000, 0, uid: 26);
         var browser = Process(k, "mozilla", 30000, 6000, 2880000 - 360000);
-        Assert.Equal([37, 53, 1875, 15000], new[] { init, x, db, browser }.Select(k.OomKill.Badness));
+        Assert.Equal([9, 53, 1875, 15000], new[] { init, x, db, browser }.Select(k.OomKill.Badness));
         Assert.Same(browser, k.OomKill.SelectBadProcess());
     }
 
@@ -261,17 +270,19 @@ public class Chapter01Oom
 
     /// <summary>
     /// Init is the largest process on a small machine (2000 pages, everything else is tiny). Is it
-    /// protected? In 2.4.20 select_bad_process skips only pid 0, so init is chosen (2000 / 4 = 500
-    /// as root). But do_signal gives init no default actions, SIGKILL included: it survives, the
-    /// memory is not freed, and five seconds later the OOM killer chooses init again.
+    /// protected? In 2.4.20 select_bad_process skips only pid 0, so init is chosen (2000 / 4 / 4 =
+    /// 125: root, and it keeps init_task's CAP_SYS_RAWIO). Holding CAP_SYS_RAWIO, it is sent
+    /// SIGTERM, not SIGKILL; and do_signal drops any signal init leaves at its default action: it
+    /// survives, the memory is not freed, and five seconds later the OOM killer chooses init again.
     /// </summary>
     [Fact, Chapter(1)]
-    public void Init_CanBeChosen_ButShrugsOffSigkill()
+    public void Init_CanBeChosen_ButShrugsOffTheSignal()
     {
         var k = Machine(now: 0);
         var init = Process(k, "init", 2000, 0, 0, uid: 0);
         Process(k, "getty", 300, 0, 0, uid: 0);
-        Assert.Equal(500, k.OomKill.Badness(init));
+        Assert.Equal(1, init.Pid);
+        Assert.Equal(125, k.OomKill.Badness(init));
         Assert.Same(init, k.OomKill.SelectBadProcess());
 
         for (uint t = 1000; k.KernelLog.Count == 0; t += 10)
@@ -279,11 +290,39 @@ public class Chapter01Oom
             k.Jiffies = t;
             k.OomKill.OutOfMemory();
         }
+        Assert.Equal(Signal.Sigmask(Signal.Sigterm), init.Pending.Signal);
         k.Driver.Tick();
         Assert.Same(init, k.Current);
+        Assert.Equal(0ul, init.Pending.Signal);
         Assert.Equal(Sched.TaskRunning, init.State);
         Assert.NotNull(init.Mm);
         Assert.Equal("Out of Memory: Killed process 1 (init).", k.KernelLog[0]);
+    }
+
+    /// <summary>
+    /// Is an older process always better protected by its run time? The divisor is
+    /// int_sqrt(int_sqrt(run_time)), run time in units of 2^17 ticks (about 21.8 minutes). It is 1
+    /// up to 19 units, 2 from 20, already 3 at 28 to 31 units (about 10 hours), back to 2 from 32,
+    /// and first 4 only at 416 units (about 6.3 days). So an idle 25600-page process scores 8533
+    /// at ten and a half hours of age and 12800 an hour later: the older one is the likelier victim.
+    /// </summary>
+    [Fact, Chapter(1)]
+    public void RunTimeDivisor_IsNotMonotonic()
+    {
+        static uint Divisor(uint units) => OomKill.IntSqrt(OomKill.IntSqrt(units));
+        Assert.Equal(1u, Divisor(19));
+        Assert.Equal(2u, Divisor(20));
+        Assert.Equal(Enumerable.Repeat(3u, 4), Enumerable.Range(28, 4).Select(u => Divisor((uint)u)));
+        Assert.Equal(2u, Divisor(32));
+        Assert.Equal(416u, Enumerable.Range(0, 1000).Select(u => (uint)u).First(u => Divisor(u) == 4));
+
+        const uint Unit = 1u << 17;
+        var k = Machine(now: 32 * Unit);
+        var younger = Process(k, "younger", 25600, 0, start: 32 * Unit - 29 * Unit);
+        var older = Process(k, "older", 25600, 0, start: 0);
+        Assert.Equal(8533, k.OomKill.Badness(younger));
+        Assert.Equal(12800, k.OomKill.Badness(older));
+        Assert.Same(older, k.OomKill.SelectBadProcess());
     }
 
     /// <summary>
@@ -303,5 +342,38 @@ public class Chapter01Oom
         }
         Assert.Empty(k.KernelLog);
         Assert.Equal(0u, k.OomKill.Last);
+    }
+
+    /// <summary>
+    /// The first kill happens at L = 1190 jiffies. 2^32 ticks later (497 days at HZ = 100) the
+    /// 32-bit jiffies read 1190 again. If reclaim then fails every 100 ms from 2^32 + 1000, as it
+    /// did at boot, when is the first kill? The calls count exactly as before and the tenth counted
+    /// failure comes at 2^32 + 1190; but `now - lastkill` is computed in 32 bits and is 0 there, as
+    /// if a process had just been killed. The blind window now sits at L + 2^32, not at the wrap
+    /// itself: the kill waits until 2^32 + 1690, five seconds after.
+    /// </summary>
+    [Fact, Chapter(1)]
+    public void AfterAKill_TheBlindWindowSitsAtTheKillPlusTwoToThe32()
+    {
+        var k = Machine(now: 0);
+        Process(k, "hog", 50000, 0, 0);
+        var kills = new List<ulong>();
+        void FailEvery100ms(ulong from, ulong to)
+        {
+            for (ulong t = from; t <= to; t += 10)
+            {
+                k.Jiffies = t;
+                int before = k.KernelLog.Count;
+                k.OomKill.OutOfMemory();
+                if (k.KernelLog.Count > before)
+                    kills.Add(t);
+            }
+        }
+        FailEvery100ms(1000, 1200);
+        Assert.Equal([1190ul], kills);
+
+        const ulong Wrap = 1ul << 32;
+        FailEvery100ms(Wrap + 1000, Wrap + 1700);
+        Assert.Equal([1190ul, Wrap + 1690], kills);
     }
 }

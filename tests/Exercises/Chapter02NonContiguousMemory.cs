@@ -150,8 +150,9 @@ public class Chapter02NonContiguousMemory
 
     /// <summary>
     /// Q: Why must vfree flush the TLB of every CPU with flush_tlb_all, not just reload cr3?
-    /// Reasoning: PAGE_KERNEL includes _PAGE_GLOBAL, so a CPU keeps the translation across cr3
-    /// reloads; only the global flush drops it. Without it the other CPU would still reach the freed page.
+    /// Reasoning: in a kernel built with CONFIG_X86_PGE (the port's Pentium III configuration)
+    /// PAGE_KERNEL includes _PAGE_GLOBAL, so a CPU keeps the translation across cr3 reloads; only
+    /// the global flush drops it. Without it the other CPU would still reach the freed page.
     /// </summary>
     [Fact, Chapter(2)]
     public void VmallocMappings_AreGlobal_SoOnlyAGlobalFlushDropsThem()
@@ -164,5 +165,29 @@ public class Chapter02NonContiguousMemory
         Assert.True(cpu1.Tlb.Contains(a));
         m.Kernel.Vmalloc.Vfree(a);
         Assert.False(cpu1.Tlb.Contains(a));
+    }
+
+    /// <summary>
+    /// Q: Two one-page areas lie back to back at 0xC4800000 and 0xC4802000, with the first one's
+    /// guard page between them. What do vwrite and vread do with the three pages from 0xC4800000?
+    /// Reasoning: for each area, the bytes below its start are treated as a hole, and the guard
+    /// page of the area before is such a hole. vwrite consumes the guard page's 4096 bytes without
+    /// writing them (so no fault), and vread fills them with zeros. Both report all 12288 bytes.
+    /// </summary>
+    [Fact, Chapter(2)]
+    public void Vread_ReadsAGuardPageAsZeros_AndVwriteDropsWhatIsAimedAtIt()
+    {
+        Machine m = Boot();
+        Vmalloc v = m.Kernel.Vmalloc;
+        uint a = v.Alloc(4096), b = v.Alloc(4096);
+        Assert.Equal((0xC4800000u, 0xC4802000u), (a, b));
+
+        byte[] ones = Enumerable.Repeat((byte)0xFF, 3 * 4096).ToArray();
+        Assert.Equal(3 * 4096, v.Vwrite(ones, a, 3 * 4096));
+        byte[] back = new byte[3 * 4096];
+        Assert.Equal(3 * 4096, v.Vread(back, a, 3 * 4096));
+        Assert.All(back[..4096], x => Assert.Equal(0xFF, x));
+        Assert.All(back[4096..8192], x => Assert.Equal(0, x));
+        Assert.All(back[8192..], x => Assert.Equal(0xFF, x));
     }
 }

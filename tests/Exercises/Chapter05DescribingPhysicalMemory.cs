@@ -118,7 +118,8 @@ public class Chapter05DescribingPhysicalMemory
     /// <summary>
     /// Q: What is page->virtual for pfn 1000 and for a HighMem page on a 1 GiB PC?
     /// Reasoning: free_area_init_core sets it to __va(pfn * 4096) for pages outside ZONE_HIGHMEM:
-    /// 0xC0000000 + 0x3E8000 = 0xC03E8000. High pages have no permanent mapping: 0.
+    /// 0xC0000000 + 0x3E8000 = 0xC03E8000. A high page gets an address only while kmap has it in
+    /// a permanent kmap slot; right after boot none has: 0.
     /// </summary>
     [Fact, Chapter(5)]
     public void PageVirtual_IsSetForLowPagesOnly()
@@ -154,5 +155,27 @@ public class Chapter05DescribingPhysicalMemory
     {
         Kernel k = Pcs.Booted(64);
         Assert.Equal(16000u, k.PageAlloc.NrFreeBufferPages());
+    }
+
+    /// <summary>
+    /// Q: In what order does free_area_init_core take bootmem on a 64 MiB PC, and where does each
+    /// piece land?
+    /// Reasoning: mem_map first (16385 × 48 bytes from the 16 MiB goal, ending 0x30 bytes into
+    /// page 0x10C0). Then, zone by zone inside the one loop, the zone's wait table and straight
+    /// after it the zone's bitmaps, each piece aligned to SMP_CACHE_BYTES (32) and packed into the
+    /// page the previous one ended in. DMA: 16 queues × 12 bytes at offset 0x40; bitmaps of
+    /// 256, 128, 64, 32, 16, 8, 4, 4 and 4 bytes from 0x100 to 0x364. Normal: 64 queues × 12 =
+    /// 768 bytes at 0x380, and its order-0 bitmap (768 bytes) at 0x680. The bitmaps are not all
+    /// allocated after the loop: the Normal wait table sits between the two zones' bitmaps.
+    /// </summary>
+    [Fact, Chapter(5)]
+    public void FreeAreaInitCore_TakesEachZonesWaitTableThenItsBitmaps()
+    {
+        Kernel k = Pcs.Booted(64);
+        Zone dma = Zones(k)[0], normal = Zones(k)[1];
+        uint[] dmaMaps = Enumerable.Range(0, 9).Select(i => dma.FreeArea[i].Map!.VirtualAddress).ToArray();
+        Assert.Equal([0xC10C0100u, 0xC10C0200, 0xC10C0280, 0xC10C02C0, 0xC10C02E0, 0xC10C0300, 0xC10C0320, 0xC10C0340, 0xC10C0360], dmaMaps);
+        Assert.Equal(0xC10C0680u, normal.FreeArea[0].Map!.VirtualAddress);
+        Assert.Null(dma.FreeArea[9].Map);
     }
 }

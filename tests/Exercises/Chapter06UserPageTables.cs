@@ -1,3 +1,4 @@
+using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Tests.Machines;
 
 namespace LinuxVm.Exercises;
@@ -37,7 +38,8 @@ public class Chapter06UserPageTables
     /// left: pages, rss, page tables?
     /// Reasoning: zap clears the 3 ptes and drops their pages (each had one reference: freed), and
     /// lowers rss by 3 to 5. It never frees page tables: the one table stays, now mapping 5 pages.
-    /// Only clear_page_tables (exit, exec) frees tables.
+    /// Tables are freed by clear_page_tables, which exit_mmap calls for the whole user space and
+    /// munmap's free_pgtables for the pgd entries no region covers any more.
     /// </summary>
     [Fact, Chapter(6)]
     public void Zap_FreesPagesButKeepsThePageTable()
@@ -107,5 +109,80 @@ public class Chapter06UserPageTables
         pc.Exit(p);
 
         Assert.Equal(25u, pc.Kernel.Arch.PgtableCacheSize);
+    }
+
+    /// <summary>
+    /// Q: A process has two 8-page regions, at 0x40000000 and 0x40400000, both written: two page
+    /// tables. It unmaps the whole first region, then the first 4 pages of the second. Which page
+    /// tables go?
+    /// Reasoning: do_munmap ends with free_pgtables, which frees the tables of the pgd entries
+    /// between the end of the region before the hole and the start of the region after it. The
+    /// first munmap leaves no region in 0x40000000-0x403FFFFF, so that table goes (onto the
+    /// quicklist) with the 8 pages. The second leaves the rest of the second region in its 4 MiB,
+    /// so its table stays: only the 4 pages come back.
+    /// </summary>
+    [Fact, Chapter(6)]
+    public void Munmap_FreesATableOnlyWhenNoRegionIsLeftUnderIt()
+    {
+        var pc = ProcessPc.Boot();
+        var p = pc.Spawn("unmapper");
+        pc.MapAnonymous(p, 0x40000000, 8 * 4096);
+        pc.MapAnonymous(p, 0x40400000, 8 * 4096);
+        for (uint i = 0; i < 8; i++)
+        {
+            pc.User.WriteU32(p, 0x40000000 + i * 4096, i + 1);
+            pc.User.WriteU32(p, 0x40400000 + i * 4096, i + 1);
+        }
+        pc.CountMappedPages(p, out int tables);
+        Assert.Equal(2, tables);
+        uint free = pc.FreeIncludingQuicklists();
+        uint cached = pc.Kernel.Arch.PgtableCacheSize;
+
+        pc.Kernel.Driver.RunAs(p, () => Assert.Equal(0, pc.Kernel.Mmap.SysMunmap(0x40000000, 8 * 4096)));
+        Assert.Equal(free + 8 + 1, pc.FreeIncludingQuicklists());
+        Assert.Equal(cached + 1, pc.Kernel.Arch.PgtableCacheSize);
+        Assert.Equal(8u, pc.CountMappedPages(p, out tables));
+        Assert.Equal(1, tables);
+
+        pc.Kernel.Driver.RunAs(p, () => Assert.Equal(0, pc.Kernel.Mmap.SysMunmap(0x40400000, 4 * 4096)));
+        Assert.Equal(free + 9 + 4, pc.FreeIncludingQuicklists());
+        Assert.Equal(4u, pc.CountMappedPages(p, out tables));
+        Assert.Equal(1, tables);
+    }
+
+    /// <summary>
+    /// Q: What does a new page directory cost, without PAE and with it, once a first process
+    /// exists?
+    /// Reasoning: without PAE pgd_alloc takes one page from the buddy allocator, clears the 768
+    /// user entries and copies the 256 kernel ones. With PAE the pgd is a 32-byte object from the
+    /// slab cache pae_pgd (the cache already has a slab with room, so no page for it), and
+    /// get_pgd_slow gives each of the 3 user entries a fresh, zeroed pmd page at once, since the
+    /// CPU reads the four entries only when cr3 is loaded: 3 pages, and all 3 entries present.
+    /// </summary>
+    [Fact, Chapter(6)]
+    public void PgdAlloc_CostsOnePage_OrWithPaeASlabObjectAndThreePmdPages()
+    {
+        foreach (bool pae in new[] { false, true })
+        {
+            var pc = ProcessPc.Boot(pae: pae);
+            var p = pc.Spawn("first");
+            uint free = pc.Kernel.PageAlloc.NrFreePages();
+            uint pgd = pc.Kernel.Arch.PgdAlloc(p.Mm!);
+            Assert.Equal(pae ? 3u : 1u, free - pc.Kernel.PageAlloc.NrFreePages());
+            if (pae)
+            {
+                Assert.Equal(0u, pgd % 32);
+                Assert.NotEqual(0u, pgd % 4096);
+                var dir = new PgdPtr(pgd, 8);
+                for (int i = 0; i < 3; i++)
+                    Assert.Equal(1ul, pc.Kernel.Arch.ReadPgd(dir + i).Value & 1);   // present bit: a pmd page behind it
+            }
+            else
+            {
+                Assert.Equal(0u, pgd % 4096);
+            }
+            pc.Kernel.Arch.PgdFree(pgd);
+            Assert.Equal(free, pc.Kernel.PageAlloc.NrFreePages());
+        }
     }
 }

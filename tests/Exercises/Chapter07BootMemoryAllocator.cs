@@ -45,7 +45,8 @@ public class Chapter07BootMemoryAllocator
     /// Q: Three alloc_bootmem calls of 100, 100 and 5000 bytes on a fresh 64 MiB PC: where do they go?
     /// Reasoning: the goal is 16 MiB (0xC1000000), all free. The first takes page 4096 whole and
     /// leaves last_pos = 4096, last_offset = 100. The second finds page 4097 free, which follows
-    /// last_pos, so it merges: offset rounded up to the 32-byte cache line = 128 -> 0xC1000080,
+    /// last_pos, so it merges: offset rounded up to SMP_CACHE_BYTES (L1_CACHE_BYTES, 32 for the
+    /// port's Pentium III; 16 to 128 on other processors) = 128 -> 0xC1000080,
     /// last_offset = 228. The third also merges at 256 (0xC1000100): 3840 bytes fit in page 4096,
     /// 1160 spill into page 4097, which becomes last_pos with last_offset 1160.
     /// </summary>
@@ -53,6 +54,7 @@ public class Chapter07BootMemoryAllocator
     public void ConsecutiveSmallAllocations_ArePackedIntoOnePage()
     {
         Kernel k = Pcs.AfterSetupMemory(64);
+        Assert.Equal(32, k.Arch.L1CacheBytes);
         Assert.Equal(0xC1000000u, k.Bootmem.AllocBootmem(100));
         Assert.Equal(0xC1000080u, k.Bootmem.AllocBootmem(100));
         Assert.Equal(0xC1000100u, k.Bootmem.AllocBootmem(5000));
@@ -80,11 +82,12 @@ public class Chapter07BootMemoryAllocator
 
     /// <summary>
     /// Q: Where does alloc_bootmem_low_pages(4096) land on a fresh PC?
-    /// Reasoning: goal 0, so the scan starts at page 0; pages 0 (BIOS) and 1 (SMP trampoline) are
-    /// reserved, page 2 is free: 0xC0002000.
+    /// Reasoning: goal 0, so the scan starts at page 0; page 0 (BIOS data) and page 1 (which an SMP
+    /// kernel keeps for starting the other CPUs) are reserved, page 2 is free: 0xC0002000. That is
+    /// where smp_alloc_memory puts the trampoline itself.
     /// </summary>
     [Fact, Chapter(7)]
-    public void LowPages_StartAfterTheBiosAndTrampolinePages()
+    public void LowPages_StartAfterPagesZeroAndOne()
     {
         Kernel k = Pcs.AfterSetupMemory(64);
         Assert.Equal(0xC0002000u, k.Bootmem.AllocBootmemLowPages(4096));

@@ -10,19 +10,19 @@ namespace LinuxVm.Figures;
 /// <summary>Figures for chapter 1 (out of memory management), made by running mm/oom_kill.c.</summary>
 public static class OomFigures
 {
-    private sealed record Row(string Comm, uint Uid, uint Pages, int CpuSeconds, int UpSeconds, int Nice, bool Rawio);
+    private sealed record Row(string Comm, uint Uid, uint Pages, int CpuSeconds, int UpSeconds, int Nice);
 
     // Eight hours after boot on a small workstation.
     private const uint Now = 8 * 3600 * Sched.Hz;
 
     private static readonly Row[] Workstation =
     [
-        new("init", 0, 300, 5, 8 * 3600, 0, false),
-        new("X", 0, 12000, 600, 8 * 3600, 0, true),
-        new("postmaster", 26, 60000, 3600, 8 * 3600, 0, false),
-        new("mozilla", 1000, 30000, 60, 3600, 0, false),
-        new("make", 1000, 8000, 30, 120, 10, false),
-        new("kswapd", 0, 0, 40, 8 * 3600, 0, false),
+        new("init", 0, 300, 5, 8 * 3600, 0),
+        new("X", 0, 12000, 600, 8 * 3600, 0),
+        new("postmaster", 26, 60000, 3600, 8 * 3600, 0),
+        new("mozilla", 1000, 30000, 60, 3600, 0),
+        new("make", 1000, 8000, 30, 120, 10),
+        new("kswapd", 0, 0, 40, 8 * 3600, 0),
     ];
 
     /// <summary>
@@ -43,10 +43,21 @@ public static class OomFigures
                 p.Mm.TotalVm = r.Pages;
             p.Times.TmsUtime = r.CpuSeconds * Sched.Hz;
             p.StartTime = Now - (uint)(r.UpSeconds * Sched.Hz);
-            p.Uid = p.Euid = p.Suid = r.Uid;
+            p.Uid = p.Euid = p.Suid = p.Fsuid = r.Uid;
             p.Nice = r.Nice;
-            p.CapEffective = (r.Uid == 0 ? Capability.CapInitEffSet & ~Capability.CapToMask(Capability.CapSysRawio) : 0)
-                             | (r.Rawio ? Capability.CapToMask(Capability.CapSysRawio) : 0);
+            if (p.Mm != null)
+            {
+                // setuid away from root clears the capabilities (cap_emulate_setxuid); then exec
+                // gives CAP_INIT_EFF_SET to root and nothing to anyone else.
+                if (r.Uid != 0)
+                    p.CapPermitted = p.CapEffective = 0;
+                k.Driver.RunAs(p, () =>
+                {
+                    var bprm = new LinuxBinprm();
+                    k.Exec.PrepareBinprm(bprm);
+                    k.Exec.ComputeCreds(bprm);
+                });
+            }
             tasks.Add(p);
         }
 
@@ -65,6 +76,39 @@ public static class OomFigures
         TaskStruct? chosen = k.OomKill.SelectBadProcess();
         sb.AppendLine();
         sb.AppendLine(chosen == null ? "select_bad_process finds nothing to kill." : $"select_bad_process chooses pid {chosen.Pid} ({chosen.Comm}).");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The run-time divisor of badness, int_sqrt(int_sqrt(run_time)), computed by the port's
+    /// int_sqrt for every run time up to 1023 units of 2^17 ticks (about 15 days), one row per
+    /// stretch of equal divisor.
+    /// </summary>
+    public static string RunTimeDivisor()
+    {
+        const int Units = 1024;
+        const double HoursPerUnit = (1 << 17) / (double)Sched.Hz / 3600;
+        var sb = new StringBuilder();
+        sb.AppendLine("| run_time (units) | age from | int_sqrt(run_time) | divisor |");
+        sb.AppendLine("|-----------------:|---------:|-------------------:|--------:|");
+        int start = 0;
+        for (int u = 1; u <= Units; u++)
+        {
+            uint divisor = OomKill.IntSqrt(OomKill.IntSqrt((uint)start));
+            if (u < Units && OomKill.IntSqrt(OomKill.IntSqrt((uint)u)) == divisor)
+                continue;
+            double hours = start * HoursPerUnit;
+            string age = hours < 48
+                ? string.Create(CultureInfo.InvariantCulture, $"{hours:0.0} h")
+                : string.Create(CultureInfo.InvariantCulture, $"{hours / 24:0.0} days");
+            var inner = Enumerable.Range(start, u - start).Select(x => OomKill.IntSqrt((uint)x)).ToArray();
+            string innerRange = inner.Min() == inner.Max()
+                ? inner[0].ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{inner.Min()} to {inner.Max()}");
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {start} to {u - 1} | {age} | {innerRange} | {divisor} |"));
+            start = u;
+        }
         return sb.ToString();
     }
 

@@ -74,6 +74,87 @@ public sealed class Exec
         return 0;
     }
 
+    /// <summary>
+    /// The capability bounding set: the most a file's permitted set can give a process at exec.
+    /// Starts as CAP_INIT_EFF_SET (everything but CAP_SETPCAP); the sysctl kernel.cap-bound can
+    /// only take bits away.
+    /// </summary>
+    /// <remarks>Port note: this global of kernel/capability.c lives with the one code here that reads it.</remarks>
+    [Linux("kernel/capability.c", "cap_bset")]
+    public uint CapBset { get; set; } = Capability.CapInitEffSet;
+
+    /// <summary>
+    /// The credential half of preparing an exec: the new effective ids, and the capability sets the
+    /// file stands for. 2.4 has no capabilities on files, so a program run by root (real or
+    /// effective uid 0) is treated as if the file had every capability inheritable and permitted,
+    /// and every capability effective when the effective uid is 0. Returns 0.
+    /// </summary>
+    /// <param name="bprm">The exec in progress.</param>
+    /// <remarks>
+    /// Port note: there is no file system, so there is no mode to check, no set-user-ID or
+    /// set-group-ID bit to honour and no header to read: the new ids are the caller's effective ids,
+    /// and the SECURE_NOROOT securebit is never set, as at boot.
+    /// </remarks>
+    [Linux("fs/exec.c", "prepare_binprm")]
+    public int PrepareBinprm(LinuxBinprm bprm)
+    {
+        TaskStruct current = _kernel.Current;
+        bprm.EUid = current.Euid;
+        bprm.EGid = current.Egid;
+
+        bprm.CapInheritable = 0;
+        bprm.CapPermitted = 0;
+        bprm.CapEffective = 0;
+        if (bprm.EUid == 0 || current.Uid == 0)
+        {
+            bprm.CapInheritable = Capability.CapFullSet;
+            bprm.CapPermitted = Capability.CapFullSet;
+        }
+        if (bprm.EUid == 0)
+            bprm.CapEffective = Capability.CapFullSet;
+        return 0;
+    }
+
+    /// <summary>
+    /// Gives the current task its credentials after exec: permitted becomes the file's permitted
+    /// set within <see cref="CapBset"/>, plus what both the file and the task may inherit;
+    /// effective is that, if the file's effective set is full, else nothing. So a program exec'd
+    /// with euid 0 runs with CAP_INIT_EFF_SET (CAP_SYS_RAWIO and CAP_SYS_ADMIN included) and one
+    /// exec'd by an ordinary user with none. Pid 1 keeps the sets it has. The effective,
+    /// saved and file-system ids become the new ones.
+    /// </summary>
+    /// <param name="bprm">The exec in progress, after <see cref="PrepareBinprm"/>.</param>
+    /// <remarks>
+    /// Port note: when the exec changes ids or gains capabilities, 2.4 also refuses the gain to a
+    /// traced task or one that shares its fs, files or signal handlers, and clears
+    /// keep_capabilities; the model has no ptrace, fs_struct, files_struct or keep_capabilities,
+    /// so only the dumpable flag is cleared here.
+    /// </remarks>
+    [Linux("fs/exec.c", "compute_creds")]
+    public void ComputeCreds(LinuxBinprm bprm)
+    {
+        TaskStruct current = _kernel.Current;
+        uint newPermitted = bprm.CapPermitted & CapBset;
+        uint working = bprm.CapInheritable & current.CapInheritable;
+        newPermitted |= working;
+
+        if (bprm.EUid != current.Uid || bprm.EGid != current.Gid || (newPermitted & ~current.CapPermitted) != 0)
+        {
+            if (current.Mm != null)
+                current.Mm.Dumpable = false;
+        }
+
+        // Init keeps the sets init_task gave it.
+        if (current.Pid != 1)
+        {
+            current.CapPermitted = newPermitted;
+            current.CapEffective = newPermitted & bprm.CapEffective;
+        }
+
+        current.Suid = current.Euid = current.Fsuid = bprm.EUid;
+        current.Sgid = current.Egid = current.Fsgid = bprm.EGid;
+    }
+
     /// <summary>Pages of argument and environment strings an exec may carry (128 KiB).</summary>
     [Linux("include/linux/binfmts.h", "MAX_ARG_PAGES")]
     public const int MaxArgPages = 32;
@@ -238,7 +319,9 @@ public sealed class Exec
 
         // do_execve: the strings go into spare pages before anything of the old program is lost.
         var bprm = new LinuxBinprm { P = PageSize * MaxArgPages - 4 };
-        int retval = CopyStrings([image.Name], bprm);
+        int retval = PrepareBinprm(bprm);
+        if (retval == 0)
+            retval = CopyStrings([image.Name], bprm);
         bprm.Exec = bprm.P;
         if (retval == 0)
             retval = CopyStrings(image.Envp, bprm);
@@ -289,6 +372,8 @@ public sealed class Exec
         SetBrk(elfBss, elfBrk);
         mm.MmapSem.UpWrite();
 
+        ComputeCreds(bprm);
+
         // create_elf_tables would set these while walking the strings.
         mm.ArgStart = bprm.P;
         mm.ArgEnd = mm.EnvStart = bprm.P + StringsSize(image.Argv);
@@ -335,6 +420,26 @@ public sealed class LinuxBinprm
     /// <summary>Where the program's file name was copied.</summary>
     [Linux("include/linux/binfmts.h", "linux_binprm.exec")]
     public uint Exec { get; set; }
+
+    /// <summary>The effective user id the program will run with.</summary>
+    [Linux("include/linux/binfmts.h", "linux_binprm.e_uid")]
+    public uint EUid { get; set; }
+
+    /// <summary>The effective group id the program will run with.</summary>
+    [Linux("include/linux/binfmts.h", "linux_binprm.e_gid")]
+    public uint EGid { get; set; }
+
+    /// <summary>The file's inheritable capabilities (all or none in 2.4).</summary>
+    [Linux("include/linux/binfmts.h", "linux_binprm.cap_inheritable")]
+    public uint CapInheritable { get; set; }
+
+    /// <summary>The file's permitted capabilities (all or none in 2.4).</summary>
+    [Linux("include/linux/binfmts.h", "linux_binprm.cap_permitted")]
+    public uint CapPermitted { get; set; }
+
+    /// <summary>The file's effective capabilities (all or none in 2.4).</summary>
+    [Linux("include/linux/binfmts.h", "linux_binprm.cap_effective")]
+    public uint CapEffective { get; set; }
 }
 
 /// <summary>
