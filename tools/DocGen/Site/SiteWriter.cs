@@ -30,7 +30,8 @@ public static class SiteWriter
         var commentary = pages.Where(p => p.Kind == PageKind.Commentary).OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
         var reference = pages.Where(p => p.SitePath.StartsWith("reference/", StringComparison.Ordinal) && p.SitePath != SiteMap.CrossReferencePage)
             .OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
-        var sources = pages.Where(p => p.SitePath.StartsWith("source/", StringComparison.Ordinal)).OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
+        var sources = pages.Where(p => p.SitePath.StartsWith("source/", StringComparison.Ordinal) && p.SitePath != "source/index.md").OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
+        bool Landing(string p) => pages.Any(x => x.SitePath == p);
 
         var root = new StringBuilder();
         if (chapters.Count > 0)
@@ -40,7 +41,7 @@ public static class SiteWriter
         }
         if (commentary.Count > 0)
         {
-            root.Append("- name: Commentary\n  href: commentary/\n");
+            root.Append("- name: Commentary\n  href: commentary/\n").Append(Landing("commentary/index.md") ? "  topicHref: commentary/index.md\n" : "");
             Put(dir, "commentary/toc.yml", Toc(commentary, "commentary/"));
         }
         root.Append("- name: Kernel index\n  href: reference/\n");
@@ -50,11 +51,11 @@ public static class SiteWriter
         Put(dir, "reference/toc.yml", refToc.ToString());
         if (sources.Count > 0)
         {
-            root.Append("- name: Source\n  href: source/\n");
+            root.Append("- name: Source\n  href: source/\n").Append(Landing("source/index.md") ? "  topicHref: source/index.md\n" : "");
             Put(dir, "source/toc.yml", Toc(sources, "source/"));
         }
         if (apiAssemblies.Count > 0)
-            root.Append("- name: API\n  href: api/\n");
+            root.Append("- name: API\n  href: api/\n").Append(Landing("api/index.md") ? "  topicHref: api/index.md\n" : "");
         Put(dir, "toc.yml", root.ToString());
 
         CopyTemplate(Path.Combine(dir, "template"));
@@ -114,7 +115,9 @@ public static class SiteWriter
             ["metadata"] = metadata,
             ["build"] = new Dictionary<string, object>
             {
-                ["content"] = new[] { new Dictionary<string, object> { ["files"] = new[] { "**/*.md", "**/toc.yml", "api/**.yml" }, ["exclude"] = new[] { "template/**" } } },
+                ["content"] = new[] { new Dictionary<string, object> { ["files"] = new[] { "**/*.md", "**/toc.yml", "api/**.yml" }, ["exclude"] = new[] { "template/**", Weave.Pages.IndexPages.ApiOverwrites + "**" } } },
+                // Links from each API page to the type's source and chapters (see IndexPages.Api).
+                ["overwrite"] = new[] { new Dictionary<string, object> { ["files"] = new[] { Weave.Pages.IndexPages.ApiOverwrites + "**.md" } } },
                 ["resource"] = new[] { new Dictionary<string, object> { ["files"] = new[] { "callgraph.json" } } },
                 ["output"] = output,
                 ["template"] = new[] { "default", "modern", "template" },
