@@ -43,6 +43,9 @@ public sealed class WeaveContext
     /// <summary>The chapters' exercises.</summary>
     public ExerciseCatalog Exercises { get; }
 
+    /// <summary>Where the kernel identifiers are in the original C.</summary>
+    public KernelLines KernelLines { get; init; } = new();
+
     /// <summary>Graphs to lay out in the Render stage.</summary>
     public GraphRequests Graphs { get; } = new();
 
