@@ -74,6 +74,9 @@ public sealed partial class LayoutTests(SiteFixture site) : IClassFixture<SiteFi
     public async Task KernelIndex_FitsA1400PxScreen_WithMentionedInVisible()
     {
         await using var visit = await Visit.Start(site, "index-fit");
+        // 1,567 rows: on a loaded 2-core machine the default 30 s is not always enough.
+        visit.Page.SetDefaultTimeout(180000);
+        visit.Page.SetDefaultNavigationTimeout(180000);
         await visit.Open("reference/index.html");
         var table = visit.Page.Locator("article table").First;
         Assert.True(await table.EvaluateAsync<bool>("t => t.scrollWidth <= t.clientWidth + 1"),

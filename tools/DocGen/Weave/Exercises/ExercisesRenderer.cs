@@ -33,7 +33,7 @@ public sealed class ExercisesRenderer : DirectiveRenderer<ExercisesBlock>
             sb.Append($"**{block.Chapter}.{n}** ").Append(ask.Length > 0 ? Escape(ask) : $"What does `{e.Method}` show?").Append("\n\n");
             if (answer.Length > 0)
                 sb.Append("<details class=\"lvm-answer\">\n<summary>Reasoning and answer</summary>\n\n").Append(Escape(answer)).Append("\n\n</details>\n\n");
-            sb.Append($"<p class=\"lvm-exercise-test\">The test: <a href=\"{href}\"><code>{e.Class}.{e.Method}</code></a> in {e.File}; run it alone with <code>./test.sh --filter {e.Method}</code>.</p>\n\n");
+            sb.Append($"<p class=\"lvm-exercise-test\">Checked by the test <a href=\"{href}\" title=\"{e.File}\"><code>{e.Method}</code></a>; run it alone with <code>./test.sh --filter {e.Method}</code>.</p>\n\n");
         }
         return sb.ToString();
     }
