@@ -62,6 +62,6 @@ public partial class SnapshotTests
     [GeneratedRegex(@"<a xlink:href=""(?<href>[^""]*)"" xlink:title=""(?<title>[^""]*)""[^>]*>\s*<path[^>]*/>\s*<text[^>]*>(?<label>[^<]*)</text>", RegexOptions.Singleline)]
     private static partial Regex Node();
 
-    [GeneratedRegex(@"<title>(n\d+&#45;&gt;n\d+)</title>")]
+    [GeneratedRegex(@"data-g=""(n\d+&#45;&gt;n\d+)""")]
     private static partial Regex Edge();
 }

@@ -168,10 +168,13 @@ public sealed class ReaderTests(SiteFixture site) : IClassFixture<SiteFixture>
     public async Task KernelIndex_ListsKernelNamesWithTheirCSharpSymbols()
     {
         await using var visit = await Visit.Start(site, "index");
+        // 1,567 rows: on a loaded 2-core machine the default 30 s is not always enough.
+        visit.Page.SetDefaultTimeout(180000);
+        visit.Page.SetDefaultNavigationTimeout(180000);
         await visit.Open("reference/index.html");
         var row = visit.Page.Locator("article table tr", new() { HasTextString = "__alloc_pages" }).First;
-        await Assertions.Expect(row).ToContainTextAsync("AllocPagesCore");
-        await Assertions.Expect(row).ToContainTextAsync("mm/page_alloc.c");
+        await Assertions.Expect(row).ToContainTextAsync("AllocPagesCore", new() { Timeout = 60000 });
+        await Assertions.Expect(row).ToContainTextAsync("mm/page_alloc.c", new() { Timeout = 60000 });
         await visit.Shot("kernel-index");
         visit.AssertClean();
     }

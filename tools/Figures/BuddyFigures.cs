@@ -20,57 +20,40 @@ public static class BuddyFigures
 
     private static Zone HighMem(Kernel k) => k.Numa.ContigPageData.NodeZones[MmZone.ZoneHighMem];
 
-    private static string Lists(Zone z)
-    {
-        var sb = new StringBuilder();
-        for (int order = 0; order < MmZone.MaxOrder; order++)
-        {
-            var heads = z.FreeArea[order].FreeList.Entries<Page>().Select(p => p.MapNr).ToList();
-            string shown = heads.Count switch
-            {
-                0 => "",
-                <= 2 => string.Join(", ", heads),
-                _ => Inv($"{heads[0]}, {heads[1]}, ... ({heads.Count})"),
-            };
-            sb.Append(Inv($"| {order} | {heads.Count} | {shown} "));
-        }
-        return sb.ToString();
-    }
-
     /// <summary>
-    /// The HighMem free lists of a 1 GiB PC (blocks per order and the first pfns on each list)
+    /// The HighMem free lists of a 1 GiB PC (blocks per order and the first pfn on each list)
     /// after boot, after alloc_page, after a second alloc_page, after an order-2 allocation, and
-    /// after everything is freed again.
+    /// after everything is freed again: one column per step (what it returned under its name),
+    /// one row per order, so the table fits a page's column.
     /// </summary>
     public static string FreeListsAfterSequence()
     {
         Kernel k = Pc(1024);
         Zone hm = HighMem(k);
-        var sb = new StringBuilder();
-        sb.AppendLine("| step | returned | " + string.Join(" | ", Enumerable.Range(0, MmZone.MaxOrder).Select(o => Inv($"order {o}"))) + " |");
-        sb.AppendLine("|------|---------:|" + string.Concat(Enumerable.Repeat("--------:|", MmZone.MaxOrder)));
-        void Row(string step, string returned)
+        var steps = new List<(string Head, string[] Cells)>();
+        void Step(string head) => steps.Add((head, hm.FreeArea.Select(a =>
         {
-            var counts = hm.FreeArea.Select(a =>
-            {
-                var l = a.FreeList.Entries<Page>().Select(p => p.MapNr).ToList();
-                return l.Count == 0 ? "0" : l.Count == 1 ? Inv($"1 ({l[0]})") : Inv($"{l.Count} ({l[0]}, ...)");
-            });
-            sb.AppendLine($"| {step} | {returned} | " + string.Join(" | ", counts) + " |");
-        }
-        Row("after boot", "");
+            var l = a.FreeList.Entries<Page>().Select(p => p.MapNr).ToList();
+            return l.Count == 0 ? "0" : l.Count == 1 ? Inv($"1 ({l[0]})") : Inv($"{l.Count} ({l[0]}, ...)");
+        }).ToArray()));
+        Step("after boot");
         Page a = k.PageAlloc.AllocPage(Gfp.HighUser)!;
-        Row("alloc_page", a.MapNr.ToString(CultureInfo.InvariantCulture));
+        Step(Inv($"alloc_page: {a.MapNr}"));
         Page b = k.PageAlloc.AllocPage(Gfp.HighUser)!;
-        Row("alloc_page", b.MapNr.ToString(CultureInfo.InvariantCulture));
+        Step(Inv($"alloc_page: {b.MapNr}"));
         Page c = k.PageAlloc.AllocPages(Gfp.HighUser, 2)!;
-        Row("alloc_pages(order 2)", c.MapNr.ToString(CultureInfo.InvariantCulture));
+        Step(Inv($"alloc_pages(order 2): {c.MapNr}"));
         k.PageAlloc.FreePage(a);
-        Row(Inv($"free {a.MapNr}"), "");
+        Step(Inv($"free {a.MapNr}"));
         k.PageAlloc.FreePages(c, 2);
-        Row(Inv($"free {c.MapNr} (order 2)"), "");
+        Step(Inv($"free {c.MapNr} (order 2)"));
         k.PageAlloc.FreePage(b);
-        Row(Inv($"free {b.MapNr}"), "");
+        Step(Inv($"free {b.MapNr}"));
+        var sb = new StringBuilder();
+        sb.AppendLine("| order | " + string.Join(" | ", steps.Select(s => s.Head)) + " |");
+        sb.AppendLine("|------:|" + string.Concat(Enumerable.Repeat("------:|", steps.Count)));
+        for (int order = 0; order < MmZone.MaxOrder; order++)
+            sb.AppendLine(Inv($"| {order} | ") + string.Join(" | ", steps.Select(s => s.Cells[order])) + " |");
         return sb.ToString();
     }
 

@@ -12,10 +12,8 @@ public static class SlabFigures
     private static Kernel Boot(ulong mib = 64, int cpus = 2) =>
         Machine.Boot(new MachineConfig { RamBytes = mib << 20, Cpus = cpus }).Kernel;
 
-    private static string Fenced(string text) => "```text\n" + text.TrimEnd('\n') + "\n```\n";
-
     /// <summary>/proc/slabinfo of a freshly booted two-CPU 64 MiB PC.</summary>
-    public static string SlabinfoAfterBoot() => Fenced(Boot().Slab.ReadSlabinfo());
+    public static string SlabinfoAfterBoot() => Boot().Slab.ReadSlabinfo();
 
     /// <summary>
     /// The geometry kmem_cache_create chose for every general cache of a 64 MiB PC: object size,
@@ -61,7 +59,7 @@ public static class SlabFigures
         int n = 1;
         foreach (SlabT s in Slab.AllSlabs(c).OrderBy(s => s.Colouroff))
             sb.Append(DescribeSlab(c, s, n++));
-        return Fenced(sb.ToString());
+        return sb.ToString();
     }
 
     /// <summary>One slab of the off-slab cache size-1024 and where its descriptor went.</summary>
@@ -75,7 +73,7 @@ public static class SlabFigures
         sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
             $"cache \"size-1024\": objsize {c.Objsize}, num {c.Num}, colour {c.Colour}, off-slab in {c.SlabpCache!.Name}"));
         sb.Append(DescribeSlab(c, s, 1));
-        return Fenced(sb.ToString());
+        return sb.ToString();
     }
 
     private static string DescribeSlab(KmemCache c, SlabT s, int n)

@@ -47,19 +47,28 @@ public static class Build
         string json = CallGraphJson.Write(graph);
         Done("graph");
 
-        var context = new WeaveContext(sources, index, graph, new FigureRunner(o.FiguresPath), new ExerciseCatalog(root, o.Exercises));
+        var context = new WeaveContext(sources, index, graph, new FigureRunner(o.FiguresPath), new ExerciseCatalog(root, o.Exercises))
+        {
+            KernelLines = KernelLines.Load(root, o.KernelLines),
+        };
         var pages = Weaver.ReadPages(root);
         Weaver.Weave(context, pages);
         context.Errors.ThrowIfAny();
         var chapters = pages.Where(p => p.Kind == PageKind.Chapter).OrderBy(p => p.Chapter ?? int.MaxValue).ToList();
         var commentary = pages.Where(p => p.Kind == PageKind.Commentary).ToList();
         var all = new List<Page>(pages);
-        all.AddRange(ReferencePages.Build(context, commentary));
+        var links = new FileLinks(context, chapters, commentary);
+        all.AddRange(ReferencePages.Build(context, commentary, links));
         all.Add(CrossReferencePage.Build(context, pages));
         all.Add(HomePage.Build(context, chapters, commentary));
+        if (commentary.Count > 0)
+            all.Add(IndexPages.Commentary(context, commentary, links));
+        if (o.Api)
+            all.AddRange(IndexPages.Api(context, links));
         foreach (var t in sources.Trees)
             context.LinkedSources.Add(t.FilePath);
-        all.AddRange(SourcePages.Build(context, context.LinkedSources));
+        all.AddRange(SourcePages.Build(context, context.LinkedSources, links));
+        all.Add(IndexPages.Source(context.LinkedSources.ToList(), links));
         LinkCheck.Check(context.Errors, pages, [.. all.Select(p => p.SitePath), "callgraph.json"]);
         context.Errors.ThrowIfAny();
         timings.Add(("weave:figures", context.Figures.Elapsed.TotalSeconds));

@@ -33,6 +33,9 @@ public sealed class BuildOptions
     /// <summary>Build the API reference from the port's assemblies.</summary>
     public bool Api { get; set; } = true;
 
+    /// <summary>The table of where each kernel identifier is in the original C (see <c>scripts/kernel-lines.py</c>); a missing file means no line links.</summary>
+    public string KernelLines { get; set; } = "tools/DocGen/kernel-lines.tsv";
+
     /// <summary>An absolute path under <see cref="Root"/>.</summary>
     public string Full(string path) => Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(Root, path));
 

@@ -60,8 +60,16 @@ public static partial class GraphRenderer
     public static string Substitute(string text, IReadOnlyDictionary<string, string> svg)
     {
         int n = 0;
-        return Placeholder().Replace(text, m => PrefixIds(svg[m.Groups[1].Value], $"cg{++n}-"));
+        return Placeholder().Replace(text, m => PrefixIds(Untitle(svg[m.Groups[1].Value]), $"cg{++n}-"));
     }
+
+    /// <summary>
+    /// Moves Graphviz's <c>&lt;title&gt;</c> of the graph, each cluster, node and edge (its DOT id:
+    /// <c>cluster_g1</c>, <c>n0</c>, <c>n1-&gt;n0</c>) into a <c>data-g</c> attribute: a title element is text to the search
+    /// index and a tooltip to the browser, and a reader should see neither. The links keep their
+    /// own tooltips.
+    /// </summary>
+    public static string Untitle(string svg) => ElementTitle().Replace(svg, m => m.Groups[1].Value + " data-g=\"" + m.Groups[2].Value + "\">");
 
     /// <summary>Prefixes every <c>id</c> in <paramref name="svg"/>, and the references to those ids inside it.</summary>
     public static string PrefixIds(string svg, string prefix)
@@ -120,6 +128,9 @@ public static partial class GraphRenderer
         var lines = svg.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0);
         return string.Join("\n", lines);
     }
+
+    [GeneratedRegex(@"(<g\b[^>]*)>\s*<title>([^<]*)</title>")]
+    private static partial Regex ElementTitle();
 
     [GeneratedRegex(@"<!--lvm-graph:([0-9a-f]+)-->")]
     private static partial Regex Placeholder();

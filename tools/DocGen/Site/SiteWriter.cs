@@ -29,7 +29,8 @@ public static class SiteWriter
         var commentary = pages.Where(p => p.Kind == PageKind.Commentary).OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
         var reference = pages.Where(p => p.SitePath.StartsWith("reference/", StringComparison.Ordinal) && p.SitePath != SiteMap.CrossReferencePage)
             .OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
-        var sources = pages.Where(p => p.SitePath.StartsWith("source/", StringComparison.Ordinal)).OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
+        var sources = pages.Where(p => p.SitePath.StartsWith("source/", StringComparison.Ordinal) && p.SitePath != "source/index.md").OrderBy(p => p.SitePath, StringComparer.Ordinal).ToList();
+        bool Landing(string p) => pages.Any(x => x.SitePath == p);
 
         var root = new StringBuilder();
         if (chapters.Count > 0)
@@ -39,7 +40,7 @@ public static class SiteWriter
         }
         if (commentary.Count > 0)
         {
-            root.Append("- name: Commentary\n  href: commentary/\n");
+            root.Append("- name: Commentary\n  href: commentary/\n").Append(Landing("commentary/index.md") ? "  topicHref: commentary/index.md\n" : "");
             Put(dir, "commentary/toc.yml", Toc(commentary, "commentary/"));
         }
         root.Append("- name: Kernel index\n  href: reference/\n");
@@ -49,11 +50,11 @@ public static class SiteWriter
         Put(dir, "reference/toc.yml", refToc.ToString());
         if (sources.Count > 0)
         {
-            root.Append("- name: Source\n  href: source/\n");
+            root.Append("- name: Source\n  href: source/\n").Append(Landing("source/index.md") ? "  topicHref: source/index.md\n" : "");
             Put(dir, "source/toc.yml", Toc(sources, "source/"));
         }
         if (api)
-            root.Append("- name: API\n  href: api/\n");
+            root.Append("- name: API\n  href: api/\n").Append(Landing("api/index.md") ? "  topicHref: api/index.md\n" : "");
         Put(dir, "toc.yml", root.ToString());
     }
 

@@ -17,7 +17,13 @@ public static class CodeHtml
     public delegate (string Href, string Title)? LinkFor(ISymbol symbol);
 
     /// <summary>The HTML of lines <paramref name="firstLine"/> to <paramref name="lastLine"/> (0-based, inclusive), without line breaks.</summary>
-    public static List<string> Lines(SyntaxTree tree, int firstLine, int lastLine, SemanticModel? model = null, LinkFor? link = null)
+    /// <param name="tree">The file.</param>
+    /// <param name="firstLine">The first line shown.</param>
+    /// <param name="lastLine">The last line shown.</param>
+    /// <param name="model">The semantic model, needed for any link.</param>
+    /// <param name="link">Where a name that uses a symbol links to.</param>
+    /// <param name="declared">Where the name in a symbol's own declaration links to (none when null).</param>
+    public static List<string> Lines(SyntaxTree tree, int firstLine, int lastLine, SemanticModel? model = null, LinkFor? link = null, LinkFor? declared = null)
     {
         var text = tree.GetText();
         var span = TextSpan.FromBounds(text.Lines[firstLine].Start, text.Lines[lastLine].EndIncludingLineBreak);
@@ -38,7 +44,7 @@ public static class CodeHtml
         {
             foreach (var t in token.LeadingTrivia)
                 Trivia(t, Emit);
-            (string? css, string? href, string? title) = Classify(token, model, link);
+            (string? css, string? href, string? title) = Classify(token, model, link, declared);
             Emit(token.Span.Start, token.Span.End, css, href, title);
             foreach (var t in token.TrailingTrivia)
                 Trivia(t, Emit);
@@ -95,7 +101,7 @@ public static class CodeHtml
             emit(t.FullSpan.Start, t.FullSpan.End, css, null, null);
     }
 
-    private static (string? Css, string? Href, string? Title) Classify(SyntaxToken token, SemanticModel? model, LinkFor? link)
+    private static (string? Css, string? Href, string? Title) Classify(SyntaxToken token, SemanticModel? model, LinkFor? link, LinkFor? declared)
     {
         var kind = token.Kind();
         if (SyntaxFacts.IsKeywordKind(kind))
@@ -118,18 +124,25 @@ public static class CodeHtml
             return ("k", null, null);
         if (model is null || token.Parent is null)
             return (null, null, null);
-        var symbol = model.GetDeclaredSymbol(token.Parent) ?? model.GetSymbolInfo(token.Parent).Symbol;
+        var own = model.GetDeclaredSymbol(token.Parent);
+        var symbol = own ?? model.GetSymbolInfo(token.Parent).Symbol;
         if (symbol is null && token.Parent.Parent is { } gp)
             symbol = model.GetSymbolInfo(gp).Symbol;
         if (symbol is null)
             return (null, null, null);
-        if (link?.Invoke(symbol) is { } l && model.GetDeclaredSymbol(token.Parent) is null)
-            return (symbol is ITypeSymbol ? "t" : "f", l.Href, l.Title);
-        return symbol switch
+        string? css = symbol switch
         {
-            ITypeSymbol or IMethodSymbol { MethodKind: MethodKind.Constructor } => ("t", null, null),
-            IMethodSymbol => ("f", null, null),
-            _ => (null, null, null),
+            ITypeSymbol or IMethodSymbol { MethodKind: MethodKind.Constructor } => "t",
+            IMethodSymbol => "f",
+            _ => null,
         };
+        // The name in a declaration is the declared symbol's own (and not, say, a type named in it).
+        bool declaring = own is not null && DeclaresHere(token, own);
+        if ((declaring ? declared : own is null ? link : null)?.Invoke(symbol) is { } l)
+            return (css ?? "n", l.Href, l.Title);
+        return (css, null, null);
     }
+
+    private static bool DeclaresHere(SyntaxToken token, ISymbol symbol) =>
+        symbol.Locations.Any(l => l.IsInSource && l.SourceTree == token.SyntaxTree && l.SourceSpan == token.Span);
 }

@@ -44,6 +44,9 @@ public sealed class SiteMap
     /// <summary>The cross-reference index page.</summary>
     public const string CrossReferencePage = "reference/index.md";
 
+    /// <summary>The anchor of an identifier's row in the kernel index: <c>x-mm-page_alloc-c-__alloc_pages</c>.</summary>
+    public static string IndexAnchor(KernelSymbol e) => "x-" + NameRules.Anchor(e.File + ":" + e.Name)[2..];
+
     /// <summary>The anchor of a function's section.</summary>
     public string AnchorOf(FunctionNode n) => _anchors[n];
 

@@ -46,6 +46,9 @@ public sealed class WeaveContext
     /// <summary>The chapter numbers of the site's chapter pages (<c>chapters/NN-*.md</c>).</summary>
     public SortedSet<int> Chapters { get; } = [];
 
+    /// <summary>Where the kernel identifiers are in the original C.</summary>
+    public KernelLines KernelLines { get; init; } = new();
+
     /// <summary>Graphs to lay out in the Render stage.</summary>
     public GraphRequests Graphs { get; } = new();
 

@@ -92,9 +92,26 @@ public static partial class Weaver
             foreach (var code in page.Document!.Descendants<CodeInline>())
                 foreach (var e in context.Index.ByName(code.Content))
                     context.Mention(e);
-            page.Woven = page.Kind == PageKind.Commentary ? Docco(page, renderer) : renderer.Slice(0, page.Text.Length);
+            page.Woven = page.Kind == PageKind.Commentary ? Docco(page, renderer, OriginalC(context, page)) : renderer.Slice(0, page.Text.Length);
         }
     }
+
+    /// <summary>The kernel file a commentary page walks through: the one its title names ("mm/page_alloc.c"), else the one named like the page.</summary>
+    public static string? KernelFileOf(WeaveContext context, Page page)
+    {
+        var files = context.Index.All.Select(e => e.File).ToHashSet(StringComparer.Ordinal);
+        string first = page.Title.Split(' ', 2)[0];
+        if (files.Contains(first))
+            return first;
+        string stem = Path.GetFileNameWithoutExtension(page.SitePath);
+        return files.Where(f => Path.GetFileNameWithoutExtension(f) == stem && f.EndsWith(".c", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).FirstOrDefault();
+    }
+
+    // The line under a commentary page's introduction that links to the whole C file.
+    private static string? OriginalC(WeaveContext context, Page page) => KernelFileOf(context, page) is { } file
+        ? $"<p class=\"lvm-original-c\">The original C: <a href=\"{Index.KernelLines.FileUrl(file)}\">{file}</a> of Linux 2.4.20 (commit 426c5ed of sndrzt/linux-2.4.20.lite); each function's header links to its line there.</p>"
+        : null;
 
     /// <summary>The text of the first level-1 heading.</summary>
     public static string? TitleOf(MarkdownDocument doc, string text)
@@ -123,7 +140,7 @@ public static partial class Weaver
     /// The Docco/Pycco layout: each level-2 section becomes a row with its prose on the left and
     /// its snippets, graphs and figures on the right (stacked on a narrow screen by the CSS).
     /// </summary>
-    private static string Docco(Page page, WeaveRenderer renderer)
+    private static string Docco(Page page, WeaveRenderer renderer, string? afterIntro)
     {
         var doc = page.Document!;
         var sections = new List<List<Block>> { new() };
@@ -145,6 +162,8 @@ public static partial class Weaver
             if (code.Count == 0 || section == sections[0])
             {
                 sb.Append(Text(section)).Append("\n\n");
+                if (section == sections[0] && afterIntro is not null)
+                    sb.Append(afterIntro).Append("\n\n");
                 continue;
             }
             sb.Append("<div class=\"lvm-docco\">\n<div class=\"lvm-docco-prose\">\n\n");

@@ -4,7 +4,10 @@ using LinuxVm.DocGen.Render;
 
 namespace LinuxVm.DocGen.Weave.Callgraph;
 
-/// <summary>Writes a call graph figure: a placeholder the Render stage fills with Graphviz's SVG, and a caption.</summary>
+/// <summary>
+/// Writes a call graph figure: a placeholder the Render stage fills with Graphviz's SVG, and a
+/// caption that says what is drawn and that it is drawn from the port, not from the C.
+/// </summary>
 public sealed class CallgraphRenderer : DirectiveRenderer<CallgraphBlock>
 {
     /// <inheritdoc/>
@@ -36,6 +39,6 @@ public sealed class CallgraphRenderer : DirectiveRenderer<CallgraphBlock>
             : callees ? " An arrow into a dashed box is a call to each function in it."
             : " An arrow out of a dashed box is a call from each function in it.";
         return $"<figure class=\"lvm-graph\" data-kernel=\"{name}\" data-direction=\"{(callees ? "callees" : "callers")}\">\n" +
-               $"{placeholder}\n<figcaption>{caption} Dashed arrows are calls through an operation table or the architecture contract.{boxes}</figcaption>\n</figure>\n";
+               $"{placeholder}\n<figcaption>{caption} Dashed arrows are calls through an operation table or the architecture contract.{boxes} <span class=\"lvm-graph-source\">Drawn from the C# port: where its calls differ from those of the 2.4.20 C, the graph shows the port's.</span></figcaption>\n</figure>\n";
     }
 }

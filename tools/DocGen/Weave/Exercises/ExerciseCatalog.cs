@@ -12,7 +12,48 @@ namespace LinuxVm.DocGen.Weave.Exercises;
 /// <param name="File">Repository-relative source file.</param>
 /// <param name="Line">1-based line of the method's name.</param>
 /// <param name="Question">The question from its XML doc summary or leading comment ("" when none).</param>
-public sealed record Exercise(int Chapter, string Class, string Method, string File, int Line, string Question);
+public sealed record Exercise(int Chapter, string Class, string Method, string File, int Line, string Question)
+{
+    /// <summary>
+    /// The question and its reasoning, split where the comment says so: <c>Q: ... Reasoning: ...</c>
+    /// or <c>Q: ... A: ...</c>; a comment without the markers splits after its first question
+    /// mark, else after its first sentence. Either part may be "".
+    /// </summary>
+    public (string Ask, string Answer) Parts
+    {
+        get
+        {
+            string q = Question.Trim();
+            bool marked = q.StartsWith("Q:", StringComparison.Ordinal);
+            if (marked)
+                q = q[2..].TrimStart();
+            foreach (string marker in marked ? new[] { "Reasoning:", " A:" } : ["Reasoning:"])
+            {
+                int i = q.IndexOf(marker, StringComparison.Ordinal);
+                if (i > 0)
+                    return (q[..i].Trim(), q[(i + marker.Length)..].Trim());
+            }
+            int end = SentenceEnd(q, '?');
+            if (end < 0)
+                end = SentenceEnd(q, '.');
+            return end < 0 ? (q, "") : (q[..(end + 1)].Trim(), q[(end + 1)..].Trim());
+        }
+    }
+
+    // The first `mark` outside a `code span` that ends a sentence (followed by a space), or -1.
+    private static int SentenceEnd(string s, char mark)
+    {
+        bool code = false;
+        for (int i = 0; i < s.Length - 1; i++)
+        {
+            if (s[i] == '`')
+                code = !code;
+            else if (!code && s[i] == mark && s[i + 1] == ' ')
+                return i;
+        }
+        return -1;
+    }
+}
 
 /// <summary>
 /// Finds the exercises by reading the test sources with Roslyn (syntax only, no build needed): a

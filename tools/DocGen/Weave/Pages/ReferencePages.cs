@@ -15,7 +15,7 @@ namespace LinuxVm.DocGen.Weave.Pages;
 public static class ReferencePages
 {
     /// <summary>The reference pages of every kernel file the port carries identifiers from.</summary>
-    public static List<Page> Build(WeaveContext context, IReadOnlyList<Page> commentary)
+    public static List<Page> Build(WeaveContext context, IReadOnlyList<Page> commentary, FileLinks links)
     {
         var pages = new List<Page>();
         foreach (var group in context.Index.All.GroupBy(e => e.File).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -32,10 +32,10 @@ public static class ReferencePages
                 sb.Append(", ported in ").Append(string.Join(", ", classes.Select(c => $"`{c}`")));
             sb.Append(". Each function shows its code and its call graphs; the [kernel index](")
               .Append(SiteMap.Link(path, SiteMap.CrossReferencePage, null, html: false)).Append(") lists every identifier.\n\n");
-            string stem = Path.GetFileNameWithoutExtension(group.Key);
-            var comm = commentary.FirstOrDefault(c => Path.GetFileNameWithoutExtension(c.SitePath) == stem);
-            if (comm is not null)
-                sb.Append("The walk-through of this file is [").Append(comm.Title).Append("](").Append(SiteMap.Link(path, comm.SitePath, null, html: false)).Append(").\n\n");
+            sb.Append("The original C is [").Append(group.Key).Append(" at 426c5ed](").Append(KernelLines.FileUrl(group.Key)).Append(").\n\n");
+            string line = links.Line(path, links.ChaptersOf(group), links.CommentaryOf(group.Key) is { } comm ? [comm] : []);
+            if (line.Length > 0)
+                sb.Append(line).Append("\n\n");
 
             var functions = group.Where(e => e.Kind == KernelKind.Function).ToList();
             if (functions.Count > 0)
@@ -50,7 +50,8 @@ public static class ReferencePages
                 sb.Append("| Kernel name | Kind | C# | What it is |\n|---|---|---|---|\n");
                 foreach (var e in rest)
                 {
-                    sb.Append("| <a id=\"").Append(NameRules.Anchor(e.Name)).Append("\"></a>`").Append(e.Name).Append("` | ")
+                    sb.Append("| <a id=\"").Append(NameRules.Anchor(e.Name)).Append("\"></a>")
+                      .Append(context.KernelLines.Url(e) is { } c ? $"[`{e.Name}`]({c} \"The original C in Linux 2.4.20\")" : $"`{e.Name}`").Append(" | ")
                       .Append(e.Kind.ToString().ToLowerInvariant()).Append(" | ").Append(CSharpLink(e, path)).Append(" | ")
                       .Append(Cell(e.Summary)).Append(" |\n");
                 }
@@ -87,6 +88,8 @@ public static class ReferencePages
             context.LinkedSources.Add(n.SourceFile);
             if (context.Map.CommentaryOf(n) is { } comm)
                 sb.Append(" \u00b7 explained in [the commentary](").Append(SiteMap.Link(path, comm, anchor, html: false)).Append(')');
+            if (context.KernelLines.Url(e) is { } c)
+                sb.Append(" \u00b7 the C: [").Append(e.File).Append(':').Append(context.KernelLines.LineOf(e.File, e.Name)).Append("](").Append(c).Append(')');
             sb.Append("\n\n");
             string summary = Indexer.Summary(n.Method);
             if (summary.Length > 0)

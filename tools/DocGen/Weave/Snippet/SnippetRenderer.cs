@@ -112,8 +112,14 @@ public sealed partial class SnippetRenderer : DirectiveRenderer<SnippetBlock>
         sb.Append(" data-symbol=\"").Append(WebUtility.HtmlEncode(Indexer.CSharpName(symbol))).Append("\">\n");
         sb.Append("<div class=\"lvm-snippet-head\">");
         if (kernel is not null)
-            sb.Append("<code class=\"lvm-kname\">").Append(WebUtility.HtmlEncode(kernel.Name)).Append("</code> <span class=\"lvm-kfile\">")
-              .Append(WebUtility.HtmlEncode(kernel.File)).Append("</span>");
+        {
+            sb.Append("<code class=\"lvm-kname\">").Append(WebUtility.HtmlEncode(kernel.Name)).Append("</code> ");
+            if (context.KernelLines.Url(kernel) is { } c)
+                sb.Append("<a class=\"lvm-kfile lvm-c\" href=\"").Append(WebUtility.HtmlEncode(c)).Append("\" title=\"The original C in Linux 2.4.20\">")
+                  .Append(WebUtility.HtmlEncode(kernel.File)).Append(':').Append(context.KernelLines.LineOf(kernel.File, kernel.Name)).Append("</a>");
+            else
+                sb.Append("<span class=\"lvm-kfile\">").Append(WebUtility.HtmlEncode(kernel.File)).Append("</span>");
+        }
         else
             sb.Append("<code class=\"lvm-kname\">").Append(WebUtility.HtmlEncode(Indexer.CSharpName(symbol))).Append("</code>");
         if (part is not null)
