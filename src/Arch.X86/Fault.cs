@@ -31,7 +31,7 @@ public sealed class Fault
     private readonly PtRegs?[] _regs;
     private readonly PtRegs[] _kernelRegs;
 
-    /// <summary>Creates the handler and installs it: as the MMU's page-fault handler and as the scheduler's switch_mm.</summary>
+    /// <summary>Creates the handler (the architecture gives <see cref="HandleException"/> to the MMU it builds) and installs <see cref="I386.SwitchMm"/> as the scheduler's switch_mm.</summary>
     /// <param name="arch">The architecture.</param>
     public Fault(I386 arch)
     {
@@ -41,7 +41,6 @@ public sealed class Fault
         _kernelRegs = new PtRegs[_kernel.SmpNumCpus];
         for (int i = 0; i < _kernelRegs.Length; i++)
             _kernelRegs[i] = new PtRegs { Eip = KernelImage.Text };
-        arch.Mmu.PageFaultHandler = HandleException;
         _kernel.Sched.SwitchMm = arch.SwitchMm;
     }
 
@@ -67,7 +66,7 @@ public sealed class Fault
 
     // Exception 14 as the simulated CPU raises it: run the handler, then the exception return.
     // True asks the MMU to retry the access; false abandons it (PageFaultException).
-    private bool HandleException(Cpu cpu, uint address, uint errorCode)
+    internal bool HandleException(Cpu cpu, uint address, uint errorCode)
     {
         Faults++;
         PtRegs regs = RegsOf(cpu.Id);

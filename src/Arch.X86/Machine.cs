@@ -125,7 +125,9 @@ public sealed class Machine
 
         // mm/shmem.c's initcall, init_shmem_fs, runs after slab's (mm/ links slab.o before
         // shmem.o): it mounts the internal tmpfs instance that shared anonymous memory lives in.
-        _ = k.Shmem;
+        int err = k.Shmem.InitShmemFs();
+        if (err != 0)
+            throw new InvalidOperationException($"init_shmem_fs failed: {err}");
 
         // The init thread's last act before exec'ing /sbin/init.
         Arch.Init.FreeInitmem();

@@ -6,11 +6,6 @@ namespace LinuxVm.Mm;
 public sealed partial class Kernel
 {
     private Sched? _sched;
-    private Signal? _signal;
-    private Fork? _fork;
-    private Exit? _exit;
-    private Exec? _exec;
-    private OomKill? _oomKill;
 
     /// <summary>kernel/sched.c: the task list, current, the run queue and the clock tick.</summary>
     /// <remarks>Created on first use; from then on the page allocator sees the running task's flags
@@ -27,19 +22,19 @@ public sealed partial class Kernel
     }
 
     /// <summary>kernel/signal.c: sending and delivering signals.</summary>
-    public Signal Signal => _signal ??= new Signal(this);
+    public Signal Signal { get; }
 
     /// <summary>kernel/fork.c: creating tasks and address spaces.</summary>
-    public Fork Fork => _fork ??= new Fork(this);
+    public Fork Fork { get; }
 
     /// <summary>kernel/exit.c: ending tasks.</summary>
-    public Exit Exit => _exit ??= new Exit(this);
+    public Exit Exit { get; }
 
     /// <summary>mm/oom_kill.c: choosing and killing a process when memory is exhausted.</summary>
-    public OomKill OomKill => _oomKill ??= new OomKill(this);
+    public OomKill OomKill { get; }
 
     /// <summary>fs/exec.c: replacing a task's address space.</summary>
-    public Exec Exec => _exec ??= new Exec(this);
+    public Exec Exec { get; }
 
     /// <summary>The task running on the executing CPU (<see cref="Sched.Current"/>, the kernel's <c>current</c>).</summary>
     public TaskStruct Current => Sched.Current;

@@ -1,0 +1,42 @@
+using LinuxVm.Mm.Include;
+using LinuxVm.Mm.Sim;
+
+namespace LinuxVm.Mm;
+
+/// <summary>
+/// mm/vmscan.c: page reclaim (shrink_caches, swap_out, refill_inactive) and kswapd, the daemon
+/// that keeps every zone above pages_high.
+/// </summary>
+/// <remarks>
+/// Not ported yet. The kernel creates this object up front and the allocator already calls it
+/// where 2.4 does, so the reclaim port replaces the bodies below and no caller changes.
+/// </remarks>
+public sealed class Vmscan
+{
+    /// <summary>Creates this file's state for <paramref name="kernel"/>.</summary>
+    /// <param name="kernel">The kernel that owns it.</param>
+    public Vmscan(Kernel kernel) => ArgumentNullException.ThrowIfNull(kernel);
+
+    /// <summary>The queue kswapd sleeps on between rounds; __alloc_pages wakes it.</summary>
+    /// <remarks>Port note: kswapd is not ported, so nobody ever sleeps here; the queue only counts
+    /// the wake-ups the allocator delivers.</remarks>
+    [Linux("mm/vmscan.c", "kswapd_wait")]
+    public WaitQueueHead KswapdWait { get; } = new();
+
+    /// <summary>
+    /// Frees pages for an allocation that failed on <paramref name="classzone"/>: shrinks the
+    /// caches at rising priority and, if that fails everywhere, calls the OOM killer. Returns
+    /// nonzero when it freed something.
+    /// </summary>
+    /// <param name="classzone">The zone the allocation was aimed at.</param>
+    /// <param name="gfpMask">The allocation's GFP flags.</param>
+    /// <remarks>Port note: reclaim is not ported: nothing is freed and 0 is returned, which is
+    /// also what 2.4 returns when shrink_caches finds nothing to free and the OOM killer does not
+    /// fire.</remarks>
+    [Linux("mm/vmscan.c", "try_to_free_pages_zone")]
+    public int TryToFreePagesZone(Zone classzone, uint gfpMask)
+    {
+        ArgumentNullException.ThrowIfNull(classzone);
+        return 0;
+    }
+}
