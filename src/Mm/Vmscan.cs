@@ -25,14 +25,14 @@ public sealed class Vmscan
 
     /// <summary>
     /// Frees pages for an allocation that failed on <paramref name="classzone"/>: shrinks the
-    /// caches at rising priority and, if that fails everywhere, calls the OOM killer. Returns
-    /// nonzero when it freed something.
+    /// caches at rising priority until a cluster of pages (SWAP_CLUSTER_MAX) has come back, and
+    /// returns 1; if every priority fails it calls the OOM killer and returns 0.
     /// </summary>
     /// <param name="classzone">The zone the allocation was aimed at.</param>
     /// <param name="gfpMask">The allocation's GFP flags.</param>
-    /// <remarks>Port note: reclaim is not ported: nothing is freed and 0 is returned, which is
-    /// also what 2.4 returns when shrink_caches finds nothing to free and the OOM killer does not
-    /// fire.</remarks>
+    /// <remarks>Port note: reclaim is not ported: nothing is freed and 0 is returned, as in 2.4
+    /// when the caches give nothing back, but the OOM killer is not called from here yet (the
+    /// chapter 1 exercises call <see cref="OomKill.OutOfMemory"/> directly).</remarks>
     [Linux("mm/vmscan.c", "try_to_free_pages_zone")]
     public int TryToFreePagesZone(Zone classzone, uint gfpMask)
     {
