@@ -31,7 +31,7 @@ public sealed class Fault
     private readonly PtRegs?[] _regs;
     private readonly PtRegs[] _kernelRegs;
 
-    /// <summary>Creates the handler and installs it as the MMU's page-fault handler.</summary>
+    /// <summary>Creates the handler; the architecture gives <see cref="HandleException"/> to the MMU it builds.</summary>
     /// <param name="arch">The architecture.</param>
     public Fault(I386 arch)
     {
@@ -41,7 +41,6 @@ public sealed class Fault
         _kernelRegs = new PtRegs[_kernel.SmpNumCpus];
         for (int i = 0; i < _kernelRegs.Length; i++)
             _kernelRegs[i] = new PtRegs { Eip = KernelImage.Text };
-        arch.Mmu.PageFaultHandler = HandleException;
     }
 
     /// <summary>Set while an oops is being printed (<c>oops_in_progress</c>).</summary>
@@ -66,7 +65,7 @@ public sealed class Fault
 
     // Exception 14 as the simulated CPU raises it: run the handler, then the exception return.
     // True asks the MMU to retry the access; false abandons it (PageFaultException).
-    private bool HandleException(Cpu cpu, uint address, uint errorCode)
+    internal bool HandleException(Cpu cpu, uint address, uint errorCode)
     {
         Faults++;
         PtRegs regs = RegsOf(cpu.Id);

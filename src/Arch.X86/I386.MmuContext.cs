@@ -10,17 +10,16 @@ namespace LinuxVm.Arch.X86;
 public sealed partial class I386
 {
     private readonly ConditionalWeakTable<TaskStruct, ThreadStruct> _threads = new();
-    private Fault? _fault;
 
     /// <summary>The i386 state of <paramref name="task"/>: its thread_struct, user registers and address limit.</summary>
     /// <param name="task">A task.</param>
     public ThreadStruct Thread(TaskStruct task) => _threads.GetValue(task, _ => new ThreadStruct());
 
     /// <summary>
-    /// arch/i386/mm/fault.c: the page-fault handler. Created on first use, when it installs itself
-    /// as the MMU's exception-14 handler and <see cref="SwitchMm"/> as the scheduler's switch_mm.
+    /// arch/i386/mm/fault.c: the page-fault handler, the MMU's exception-14 handler from the
+    /// moment the architecture is attached to its kernel.
     /// </summary>
-    public Fault Fault => _fault ??= new Fault(this);
+    public Fault Fault { get; private set; } = null!;
 
     /// <summary>
     /// Moves CPU <paramref name="cpu"/> from address space <paramref name="prev"/> to

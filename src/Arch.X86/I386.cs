@@ -51,11 +51,16 @@ public sealed partial class I386 : IArchitecture
         _cpus = new Cpu[kernel.SmpNumCpus];
         for (int i = 0; i < _cpus.Length; i++)
             _cpus[i] = new Cpu(i, kernel.Phys);
-        Mmu = new Mmu(kernel.Phys);
+        // The page-fault handler is wired into the MMU as the IDT entry for exception 14 is set
+        // before paging is on: every fault from the first access on goes to do_page_fault.
+        Fault = new Fault(this);
+        Mmu = new Mmu(kernel.Phys, Fault.HandleException);
         Setup = new Setup(this);
         Init = new Init(this);
         Smpboot = new Smpboot(this);
         Ioremap = new Ioremap(this);
+        User = new UserSpace(this);
+        Uaccess = new Uaccess(this);
     }
 
     /// <summary>arch/i386/mm/ioremap.c: mapping device memory into the vmalloc range.</summary>
@@ -161,6 +166,10 @@ public sealed partial class I386 : IArchitecture
         } while (size != 0);
         return order;
     }
+
+    /// <inheritdoc/>
+    /// <remarks>The function and the counters it reads are ported in <see cref="X86.Init"/>.</remarks>
+    public void SiMeminfo(SysInfo val) => Init.SiMeminfo(val);
 
     /// <summary>Reads <paramref name="destination"/>.Length bytes at kernel virtual <paramref name="vaddr"/> through the current CPU's MMU.</summary>
     /// <param name="vaddr">First address.</param>

@@ -32,11 +32,11 @@ public sealed class Init
 
     /// <summary>Pages handed to the buddy allocator (low and high).</summary>
     [Linux("arch/i386/mm/init.c", "totalram_pages")]
-    public uint TotalramPages { get; private set; }
+    public uint TotalramPages { get; set; }
 
     /// <summary>High-memory pages handed to the buddy allocator.</summary>
     [Linux("arch/i386/mm/init.c", "totalhigh_pages")]
-    public uint TotalhighPages { get; private set; }
+    public uint TotalhighPages { get; set; }
 
     /// <summary>Reserved RAM pages below max_low_pfn counted by mem_init (kernel image, bootmem allocations, BIOS pages).</summary>
     public int ReservedPages { get; private set; }
@@ -471,7 +471,6 @@ public sealed class Init
             TestWpBit();
 
         // CONFIG_SMP: zap_low_mappings waits for smp_boot_cpus, after the other CPUs are up.
-        K.ProcMisc.SiMeminfo = SiMeminfo;
     }
 
     /// <summary>

@@ -87,32 +87,43 @@ public sealed class Machine : IDisposable
         Arch.StartCpu(0);
     }
 
-    // init/main.c start_kernel, the steps that set up memory.
+    // init/main.c start_kernel, the steps that set up memory, in its order, then the part of the
+    // init thread (rest_init -> init -> do_basic_setup) that runs mm/'s initcalls. Every object
+    // exists already (the Kernel constructor made them); this is where they are initialised, and
+    // the only place. Steps of start_kernel that the port does not model are named where they run.
     private void StartKernel()
     {
         Kernel k = Kernel;
+        // init_mm is statically initialised with swapper_pg_dir (INIT_MM in init_task.c).
         k.InitMm.Pgd = KernelImage.SwapperPgDir;
+        // printk(linux_banner)
         k.Printk("Linux version 2.4.20 (root@companion) (gcc version 2.95.4) #1 SMP");
+        // setup_arch: the e820 map, bootmem, paging_init (kernel page tables and the zones).
         Arch.Setup.SetupArch(BiosMap);
         k.Printk("Kernel command line: ro root=/dev/hda1");
+        // parse_options, trap_init, init_IRQ, sched_init, softirq_init, time_init, console_init:
+        // not modelled here (the scheduler's init_task is built with the kernel).
 
         // sched_init: the timer wheel starts empty (init_timervecs).
         k.Timer.InitTimervecs();
 
-        // The slab allocator: cache_cache is sized now, the general caches once mem_init has
-        // handed the free pages to the buddy allocator.
+        // kmem_cache_init: the slab allocator sizes cache_cache now, the general caches once
+        // mem_init has handed the free pages to the buddy allocator.
         k.Slab.ConfigDebugSlab = Config.DebugSlab;
         k.Slab.KmemCacheInit();
 
+        // mem_init: free_all_bootmem and the high pages go to the buddy allocator.
         Arch.Init.MemInit();
 
+        // kmem_cache_sizes_init: the kmalloc caches.
         k.Slab.KmemCacheSizesInit();
 
+        // pgtable_cache_init: with PAE, the slab cache of page directories.
         Arch.Init.PgtableCacheInit();
 
-        // fork_init, proc_caches_init, vfs_caches_init, buffer_init: not ported here (their owners
-        // plug in as they land). page_cache_init takes the page hash table, one bucket per page
-        // of RAM, from the buddy allocator.
+        // fork_init, proc_caches_init, vfs_caches_init, buffer_init: not modelled.
+        // page_cache_init takes the page hash table, one bucket per page of RAM, from the buddy
+        // allocator.
         k.Filemap.PageCacheInit(k.Memory.NumPhyspages);
 
         // vfs_caches_init mounts bdev and rootfs, proc_root_init mounts /proc, and sock_init (in
@@ -122,18 +133,27 @@ public sealed class Machine : IDisposable
         for (int minor = 0; minor < 4; minor++)
             k.Super.UnnamedDevInUse[minor] = true;
 
+        // signals_init, proc_root_init, ipc_init, check_bugs: not modelled.
+
         // smp_init: start the other processors; the last step drops the boot identity mapping.
         Arch.Smpboot.SmpBootCpus();
 
-        // do_basic_setup runs the initcalls; kmem_cpucache_init gives every cache its per-CPU
-        // arrays now that kmalloc works and all CPUs are up.
+        // rest_init starts the init thread, whose do_basic_setup runs the initcalls in link
+        // order; mm/'s come in the order its Makefile links them. First kmem_cpucache_init
+        // (slab.o): every cache gets its per-CPU arrays now that kmalloc works and all CPUs are up.
         k.Slab.KmemCpucacheInit();
 
-        // mm/shmem.c's initcall, init_shmem_fs, runs after slab's (mm/ links slab.o before
-        // shmem.o): it mounts the internal tmpfs instance that shared anonymous memory lives in.
-        _ = k.Shmem;
+        // kswapd_init (vmscan.o) would run swap_setup and start kswapd: not ported yet.
 
-        // The init thread's last act before exec'ing /sbin/init.
+        // init_shmem_fs (shmem.o, linked last) mounts the internal tmpfs instance that shared
+        // anonymous memory lives in. After it would come init_emergency_pool (highmem.o, which
+        // CONFIG_HIGHMEM appends to the list): not ported yet, nor are the initcalls of the rest
+        // of the kernel.
+        int err = k.Shmem.InitShmemFs();
+        if (err != 0)
+            throw new InvalidOperationException($"init_shmem_fs failed: {err}");
+
+        // free_initmem: the init thread's last act before exec'ing /sbin/init.
         Arch.Init.FreeInitmem();
     }
 }

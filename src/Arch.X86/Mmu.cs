@@ -32,16 +32,22 @@ public sealed class Mmu
 {
     private readonly PhysicalMemory _phys;
 
-    /// <summary>Creates the paging unit reading tables from <paramref name="phys"/>.</summary>
+    /// <summary>Creates the paging unit reading tables from <paramref name="phys"/>, raising faults to <paramref name="pageFaultHandler"/>.</summary>
     /// <param name="phys">The machine's memory.</param>
-    public Mmu(PhysicalMemory phys) => _phys = phys;
+    /// <param name="pageFaultHandler">The exception-14 handler (see <see cref="PageFaultHandler"/>); null for none.</param>
+    public Mmu(PhysicalMemory phys, Func<Cpu, uint, uint, bool>? pageFaultHandler = null)
+    {
+        _phys = phys;
+        PageFaultHandler = pageFaultHandler;
+    }
 
     /// <summary>
     /// The page-fault handler (exception 14), called with the CPU, the faulting address and the
     /// error code; it returns true when it fixed the mapping and the access should be retried.
-    /// Null (the default) means every fault is fatal and surfaces as <see cref="PageFaultException"/>.
+    /// Without one every fault is fatal and surfaces as <see cref="PageFaultException"/>. Set
+    /// when the MMU is built, like the IDT entry it stands for.
     /// </summary>
-    public Func<Cpu, uint, uint, bool>? PageFaultHandler { get; set; }
+    public Func<Cpu, uint, uint, bool>? PageFaultHandler { get; }
 
     /// <summary>Page walks performed.</summary>
     public long Walks { get; private set; }

@@ -16,13 +16,12 @@ public sealed class Uaccess
     private readonly I386 _arch;
     private readonly Kernel _kernel;
 
-    /// <summary>Creates the routines for <paramref name="arch"/> (installing the fault handler if needed).</summary>
+    /// <summary>Creates the routines for <paramref name="arch"/>.</summary>
     /// <param name="arch">The architecture.</param>
     public Uaccess(I386 arch)
     {
         _arch = arch;
         _kernel = arch.Kernel;
-        _ = arch.Fault;
     }
 
     /// <summary>access_ok type: the kernel will read the user range.</summary>

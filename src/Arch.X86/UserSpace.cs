@@ -22,7 +22,7 @@ public sealed class UserSpace
     private readonly Mmu _mmu;
     private readonly Fault _fault;
 
-    /// <summary>Creates the user-mode side of <paramref name="arch"/>, installing the fault handler.</summary>
+    /// <summary>Creates the user-mode side of <paramref name="arch"/> (its MMU and fault handler must exist).</summary>
     /// <param name="arch">The architecture.</param>
     public UserSpace(I386 arch)
     {

@@ -233,10 +233,9 @@ public sealed class Filemap
     [Linux("mm/filemap.c", "truncate_complete_page")]
     private void TruncateCompletePage(Page page)
     {
-        // Port note: with no buffers the page always leaves the LRU; lru_cache_del is mm/swap.c's,
-        // installed with the LRU port (until then no page is on the LRU and there is nothing to do).
+        // Port note: with no buffers (not modelled) the page always leaves the LRU.
         if (PageLru(page))
-            _kernel.PageAlloc.LruCacheDel?.Invoke(page);
+            _kernel.Swap.LruCacheDel(page);
 
         ClearPageDirty(page);
         ClearPageUptodate(page);
@@ -370,9 +369,7 @@ public sealed class Filemap
         PagecacheLock.Lock();
         AddToPageCacheCore(page, mapping, offset, PageHash(mapping, offset));
         PagecacheLock.Unlock();
-        // Port note: lru_cache_add is mm/swap.c's, installed with the LRU port; until then the
-        // page goes on no list, as every other page of the port.
-        _kernel.Memory.LruCacheAdd?.Invoke(page);
+        _kernel.Swap.LruCacheAdd(page);
     }
 
     // Multiplier of the page-wait hash on 32-bit machines: a prime close to the golden ratio
@@ -538,6 +535,23 @@ public sealed class Filemap
         Page? page = FindLockPageHelper(mapping, offset, hash);
         PagecacheLock.Unlock();
         return page;
+    }
+
+    /// <summary>
+    /// Ages a page up on an access: the first access sets PG_referenced; a second one, while the
+    /// page is still inactive, moves it to the active list and starts the count again.
+    /// </summary>
+    /// <param name="page">The page.</param>
+    [Linux("mm/filemap.c", "mark_page_accessed")]
+    public void MarkPageAccessed(Page page)
+    {
+        if (!PageActive(page) && Test(page, Referenced))
+        {
+            _kernel.Swap.ActivatePage(page);
+            Clear(page, Referenced);
+        }
+        else
+            Set(page, Referenced);
     }
 
     /// <summary>

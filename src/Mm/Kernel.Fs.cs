@@ -2,56 +2,44 @@ using LinuxVm.Mm.Fs;
 
 namespace LinuxVm.Mm;
 
-// The page cache (mm/filemap.c), the shared-memory filesystem (mm/shmem.c), and the small model
-// of fs/ they stand on: open files, dentries, inodes and the internal mount.
+// The page cache (mm/filemap.c), the shared-memory filesystem (mm/shmem.c), the files of reclaim
+// and swap that are not ported yet, and the small model of fs/ they stand on: open files,
+// dentries, inodes and the internal mount. The constructor in Kernel.cs creates them all.
 public sealed partial class Kernel
 {
-    private FileTable? _fileTable;
-    private Dcache? _dcache;
-    private InodeCache? _inodeCache;
-    private Super? _super;
-    private Filemap? _filemap;
-    private Shmem? _shmem;
-
     /// <summary>fs/file_table.c: open files.</summary>
-    public FileTable FileTable => _fileTable ??= new FileTable(this);
+    public FileTable FileTable { get; }
 
     /// <summary>fs/dcache.c: dentries.</summary>
-    public Dcache Dcache => _dcache ??= new Dcache(this);
+    public Dcache Dcache { get; }
 
     /// <summary>fs/inode.c: inodes.</summary>
-    public InodeCache InodeCache => _inodeCache ??= new InodeCache(this);
+    public InodeCache InodeCache { get; }
 
     /// <summary>fs/super.c: superblocks and internal mounts.</summary>
-    public Super Super => _super ??= new Super(this);
+    public Super Super { get; }
 
     /// <summary>mm/filemap.c: the page cache.</summary>
-    /// <remarks>Created on first use; from then on a dirty page-cache page moves to its mapping's
-    /// dirty list when a pte passes its dirty bit on, and /proc/meminfo and vm_enough_memory see
-    /// the real page_cache_size. The boot code calls <see cref="Filemap.PageCacheInit"/>.</remarks>
-    public Filemap Filemap => _filemap ??= CreateFilemap();
-
-    private Filemap CreateFilemap()
-    {
-        var filemap = new Filemap(this);
-        Memory.SetPageDirty = filemap.SetPageDirty;
-        // Port note: the swap cache (swapper_space.nrpages) arrives with the swap port; it reads 0.
-        ProcMisc.PageCacheCounts = () => (filemap.PageCacheSize, 0);
-        return filemap;
-    }
+    /// <remarks>The boot code sizes its hash table (<see cref="Filemap.PageCacheInit"/>).</remarks>
+    public Filemap Filemap { get; }
 
     /// <summary>mm/shmem.c: shared anonymous memory (and, later, tmpfs and SysV shared memory).</summary>
-    /// <remarks>Created on first use, which mounts the internal shm filesystem (init_shmem_fs);
-    /// the boot code touches it where 2.4 runs its initcalls.</remarks>
-    public Shmem Shmem => _shmem ??= CreateShmem();
+    /// <remarks>The boot code mounts the internal shm filesystem (<see cref="Shmem.InitShmemFs"/>)
+    /// where 2.4 runs its initcalls.</remarks>
+    public Shmem Shmem { get; }
 
-    private Shmem CreateShmem()
-    {
-        var shmem = new Shmem(this);
-        _shmem = shmem;
-        int err = shmem.InitShmemFs();
-        if (err != 0)
-            throw new InvalidOperationException($"init_shmem_fs failed: {err}");
-        return shmem;
-    }
+    /// <summary>mm/swap.c: the LRU lists (not ported yet).</summary>
+    public Swap Swap { get; }
+
+    /// <summary>mm/vmscan.c: page reclaim and kswapd (not ported yet).</summary>
+    public Vmscan Vmscan { get; }
+
+    /// <summary>mm/swap_state.c: the swap cache (not ported yet).</summary>
+    public SwapState SwapState { get; }
+
+    /// <summary>mm/swapfile.c: swap areas and slots (not ported yet).</summary>
+    public Swapfile Swapfile { get; }
+
+    /// <summary>mm/page_io.c: swap I/O (not ported yet).</summary>
+    public PageIo PageIo { get; }
 }

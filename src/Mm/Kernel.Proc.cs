@@ -5,8 +5,6 @@ namespace LinuxVm.Mm;
 // The /proc files that show mm/ state.
 public sealed partial class Kernel
 {
-    private ProcMisc? _procMisc;
-
     /// <summary>fs/proc/proc_misc.c: /proc/meminfo and /proc/buddyinfo.</summary>
-    public ProcMisc ProcMisc => _procMisc ??= new ProcMisc(this);
+    public ProcMisc ProcMisc { get; }
 }

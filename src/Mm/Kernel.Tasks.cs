@@ -6,11 +6,6 @@ namespace LinuxVm.Mm;
 // signals, fork and exit.
 public sealed partial class Kernel
 {
-    private Signal? _signal;
-    private Fork? _fork;
-    private Exit? _exit;
-    private Exec? _exec;
-    private OomKill? _oomKill;
 
     /// <summary>kernel/sched.c: the task list, current, the run queue, sleeping and waking.</summary>
     public Sched Sched { get; }
@@ -28,19 +23,19 @@ public sealed partial class Kernel
     public Process Process { get; }
 
     /// <summary>kernel/signal.c: sending and delivering signals.</summary>
-    public Signal Signal => _signal ??= new Signal(this);
+    public Signal Signal { get; }
 
     /// <summary>kernel/fork.c: creating tasks and address spaces.</summary>
-    public Fork Fork => _fork ??= new Fork(this);
+    public Fork Fork { get; }
 
     /// <summary>kernel/exit.c: ending tasks.</summary>
-    public Exit Exit => _exit ??= new Exit(this);
+    public Exit Exit { get; }
 
     /// <summary>mm/oom_kill.c: choosing and killing a process when memory is exhausted.</summary>
-    public OomKill OomKill => _oomKill ??= new OomKill(this);
+    public OomKill OomKill { get; }
 
     /// <summary>fs/exec.c: replacing a task's address space.</summary>
-    public Exec Exec => _exec ??= new Exec(this);
+    public Exec Exec { get; }
 
     /// <summary>The task running on the executing CPU (<see cref="Sched.Current"/>, the kernel's <c>current</c>).</summary>
     public TaskStruct Current => Sched.Current;

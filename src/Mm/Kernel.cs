@@ -1,6 +1,8 @@
 using LinuxVm.Mm.Arch;
+using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Proc;
 using LinuxVm.Mm.Simulation;
 using LinuxVm.Mm.Sim;
 
@@ -34,6 +36,13 @@ public sealed partial class Kernel : IDisposable
         Phys = phys;
         Arch = arch;
         SmpNumCpus = cpus;
+
+        // Every file's object is created here, before anything runs, as the C's are linked into
+        // the image: none appears on first use, and creating one has no side effects. The boot
+        // code (Machine.StartKernel for a PC) then runs the init functions in start_kernel's order.
+
+        // kernel/: the task model first, since init_task and its address space exist from the
+        // start; then the timers and the sleeping primitives every other file may use.
         InitMm = new MmStruct(this) { MmUsers = 2, MmCount = 1 };
         Stacks = new KernelStacks(this);
         Sched = new Sched(this);
@@ -41,13 +50,46 @@ public sealed partial class Kernel : IDisposable
         Semaphores = new Semaphores(this);
         Rwsem = new Rwsem(this);
         Process = new Process(this);
+        // The simulation's driver: not the kernel's, but it owns nothing the kernel needs.
         Driver = new Driver(this);
+
+        // mm/: physical memory, the allocators and the page tables.
         Numa = new Numa(this);
         Bootmem = new Bootmem(this);
         PageAlloc = new PageAlloc(this);
         Memory = new Memory(this);
         Slab = new Slab(this);
         Vmalloc = new Vmalloc(this);
+        // mm/: address spaces and the OOM killer.
+        Mmap = new Mmap(this);
+        Mprotect = new Mprotect(this);
+        Mremap = new Mremap(this);
+        Mlock = new Mlock(this);
+        OomKill = new OomKill(this);
+        // mm/: the page cache, shared memory, and the reclaim and swap files not ported yet.
+        Filemap = new Filemap(this);
+        Shmem = new Shmem(this);
+        Swap = new Swap(this);
+        Vmscan = new Vmscan(this);
+        SwapState = new SwapState(this);
+        Swapfile = new Swapfile(this);
+        PageIo = new PageIo(this);
+        // fs/: the part mm/ stands on.
+        FileTable = new FileTable(this);
+        Dcache = new Dcache(this);
+        InodeCache = new InodeCache(this);
+        Super = new Super(this);
+        // kernel/: signals, fork, exit, exec, and the system-call entry points.
+        Signal = new Signal(this);
+        Fork = new Fork(this);
+        Exit = new Exit(this);
+        Exec = new Exec(this);
+        Syscalls = new Syscalls(this);
+        // fs/proc: the files that show mm/ state.
+        ProcMisc = new ProcMisc(this);
+        ProcPid = new ProcPid(this);
+        // The architecture's own objects (CPUs, MMU, fault handler, setup.c, init.c) last: they
+        // may refer to the kernel's.
         arch.Attach(this);
     }
 

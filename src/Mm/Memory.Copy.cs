@@ -89,9 +89,7 @@ public sealed partial class Memory
                     if (!pte.Present)
                     {
                         // A swapped-out page: the child's pte names the same swap slot.
-                        if (SwapDuplicate is null)
-                            throw NoSwap("copy_page_range");
-                        SwapDuplicate(pte.ToSwpEntry());
+                        _kernel.Swapfile.SwapDuplicate(pte.ToSwpEntry());
                         goto contCopyPteRange;
                     }
                     if (!PteMapsValidPage(pte))

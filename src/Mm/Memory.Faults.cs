@@ -68,7 +68,7 @@ public sealed partial class Memory
         // #region reuse
         if (!TryLockPage(oldPage))
         {
-            bool reuse = CanShareSwapPage(oldPage);
+            bool reuse = _kernel.Swapfile.CanShareSwapPage(oldPage);
             UnlockPage(oldPage);
             if (reuse)
             {
@@ -102,7 +102,7 @@ public sealed partial class Memory
             if (PageFlags.PageReserved(oldPage))
                 ++mm.Rss;
             BreakCow(vma, newPage, address, pageTable);
-            LruCacheAdd?.Invoke(newPage);
+            _kernel.Swap.LruCacheAdd(newPage);
 
             // The pte's reference to the old page goes with the release below.
             newPage = oldPage;
@@ -200,7 +200,7 @@ public sealed partial class Memory
     /// <remarks>Port note: needs valid_swaphandles and read_swap_cache_async (mm/swap_state.c,
     /// mm/swapfile.c), which arrive with the swap port. No pte can hold a swap entry before then.</remarks>
     [Linux("mm/memory.c", "swapin_readahead")]
-    public void SwapinReadahead(uint entry) => throw NoSwap("swapin_readahead");
+    public void SwapinReadahead(SwpEntry entry) => throw Swapfile.NoSwap("swapin_readahead", entry);
 
     /// <summary>
     /// A fault on a pte that holds a swap entry: read the page back (from the swap cache, or from
@@ -214,16 +214,14 @@ public sealed partial class Memory
     /// <param name="origPte">Its value (the swap entry).</param>
     /// <param name="writeAccess">Nonzero for a write.</param>
     /// <remarks>Port note: the body needs the swap cache (lookup_swap_cache, read_swap_cache_async,
-    /// swap_free, remove_exclusive_swap_page) and arrives with the swap port, which installs it as
-    /// <see cref="SwapInFault"/>. Swap entries are written only by swap_out (mm/vmscan.c), so
-    /// until then this fault cannot happen; if it does, it is reported rather than guessed at.</remarks>
+    /// swap_free, remove_exclusive_swap_page) and is ported with it. Swap entries are written only
+    /// by swap_out (mm/vmscan.c), so until then this fault cannot happen; if it does, it is
+    /// reported rather than guessed at.</remarks>
     [Linux("mm/memory.c", "do_swap_page")]
     private int DoSwapPage(MmStruct mm, VmAreaStruct vma, uint address, PtePtr pageTable, Pte origPte, int writeAccess)
     {
-        if (SwapInFault is { } swapIn)
-            return swapIn(mm, vma, address, pageTable, origPte, writeAccess);
         mm.PageTableLock.Unlock();
-        throw NoSwap("do_swap_page");
+        throw Swapfile.NoSwap("do_swap_page", origPte.ToSwpEntry());
     }
 
     /// <summary>
@@ -266,8 +264,8 @@ public sealed partial class Memory
             mm.Rss++;
             arch.FlushPageToRam(page);
             entry = arch.MkPte(page, vma.VmPageProt).MkDirty().MkWrite();
-            LruCacheAdd?.Invoke(page);
-            MarkPageAccessed(page);
+            _kernel.Swap.LruCacheAdd(page);
+            _kernel.Filemap.MarkPageAccessed(page);
         }
         // #endregion
 
@@ -316,7 +314,7 @@ public sealed partial class Memory
             }
             CopyUserHighpage(page, newPage, address);
             _kernel.PageAlloc.FreePage(newPage);
-            LruCacheAdd?.Invoke(page);
+            _kernel.Swap.LruCacheAdd(page);
             newPage = page;
         }
         // #endregion

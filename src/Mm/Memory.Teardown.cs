@@ -65,11 +65,8 @@ public sealed partial class Memory
         if (PageFlags.PageReserved(page))
             return;
         if (pte.Dirty)
-            SetPageDirty(page);
-        if (FreePageAndSwapCache is { } hook)
-            hook(page);
-        else
-            _kernel.PageAlloc.FreePage(page); // page_cache_release: no swap cache to leave
+            _kernel.Filemap.SetPageDirty(page);
+        _kernel.SwapState.FreePageAndSwapCache(page);
     }
 
     /// <summary>

@@ -187,7 +187,7 @@ public sealed partial class Memory
         {
             Page page = iobuf.Maplist[index]!;
             if (!PageFlags.PageReserved(page))
-                SetPageDirty(page);
+                _kernel.Filemap.SetPageDirty(page);
             remaining -= (int)PageConstants.PageSize - offset;
             offset = 0;
             index++;

@@ -128,9 +128,7 @@ public sealed partial class Memory
             }
             else
             {
-                if (FreeSwapAndCache is null)
-                    throw NoSwap("zap_pte_range");
-                FreeSwapAndCache(pte.ToSwpEntry());
+                _kernel.Swapfile.FreeSwapAndCache(pte.ToSwpEntry());
                 arch.PteClear(ptep);
             }
         }

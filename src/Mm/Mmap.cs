@@ -103,16 +103,14 @@ public sealed partial class Mmap
         if (SysctlOvercommitMemory != 0)
             return true;
 
-        // Port note: the page cache's size comes from mm/filemap.c once it is in use; the swap cache
-        // is not ported (it reads 0), nor are the reclaimable dentry and inode caches, and
-        // nr_swap_pages is 0 without swap.
-        (uint pageCacheSize, uint swapCachePages) = _kernel.ProcMisc.PageCacheCounts?.Invoke() ?? (0, 0);
-        long free = pageCacheSize;
+        // Port note: the reclaimable dentry and inode caches are not modelled; the swap cache is
+        // empty and nr_swap_pages is 0 until swap is ported.
+        long free = _kernel.Filemap.PageCacheSize;
         free += _kernel.PageAlloc.NrFreePages();
         free += _kernel.PageAlloc.NrSwapPages;
         // The swap cache pages are counted twice (they are also page cache); the kernel keeps it
         // that way to offset the swap space it already handed out.
-        free += swapCachePages;
+        free += _kernel.SwapState.SwapperSpace.NrPages;
         return free > pages;
     }
 

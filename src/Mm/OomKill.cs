@@ -23,13 +23,6 @@ public sealed class OomKill
     /// <param name="kernel">The kernel.</param>
     public OomKill(Kernel kernel) => _kernel = kernel;
 
-    /// <summary>
-    /// mm/swapfile.c nr_swap_pages: free swap slots. Null until swap is ported, which reads as 0:
-    /// a machine without swap, so the OOM killer is never held back by free swap.
-    /// </summary>
-    [Linux("mm/swapfile.c", "nr_swap_pages")]
-    public Func<int>? NrSwapPages { get; set; }
-
     /// <summary>When the current run of failures began (jiffies).</summary>
     public uint First => _first;
 
@@ -180,7 +173,7 @@ public sealed class OomKill
     [Linux("mm/oom_kill.c", "out_of_memory")]
     public void OutOfMemory()
     {
-        if ((NrSwapPages?.Invoke() ?? 0) > 0)
+        if (_kernel.PageAlloc.NrSwapPages > 0)
             return;
 
         // #region ratelimit

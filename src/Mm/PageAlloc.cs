@@ -34,6 +34,9 @@ public sealed partial class PageAlloc
     [Linux("mm/page_alloc.c", "nr_inactive_pages")]
     public int NrInactivePages { get; set; }
 
+    /// <summary>Times __alloc_pages found every zone below pages_low and asked for kswapd.</summary>
+    public int KswapdWakeups { get; private set; }
+
     /// <summary>The inactive LRU list, linked through <see cref="Page.Lru"/>.</summary>
     [Linux("mm/page_alloc.c", "inactive_list")]
     public ListHead InactiveList { get; } = new();
@@ -98,11 +101,7 @@ public sealed partial class PageAlloc
         if (PageLru(page))
         {
             // Port note: in_interrupt() is never true in the simulation.
-            // Port note: until mm/swap.c installs lru_cache_del nothing can put a page on the
-            // LRU, so a page carrying PG_lru is a bug in the caller.
-            if (LruCacheDel is null)
-                throw new KernelPanicException("PageLRU(page)", "__free_pages_ok");
-            LruCacheDel(page);
+            _kernel.Swap.LruCacheDel(page);
         }
         // Port note: page->buffers is not modelled (no buffer heads yet), so its BUG() check is absent.
         if (page.Mapping is not null)
@@ -280,8 +279,7 @@ public sealed partial class PageAlloc
         current.AllocationOrder = (uint)order;
         current.Flags |= TaskStruct.PfMemalloc | TaskStruct.PfFreePages;
 
-        // Port note: until mm/vmscan.c installs try_to_free_pages_zone, reclaim frees nothing.
-        freedHere = TryToFreePagesZone?.Invoke(classzone, gfpMask) ?? 0;
+        freedHere = _kernel.Vmscan.TryToFreePagesZone(classzone, gfpMask);
 
         current.Flags &= ~(TaskStruct.PfMemalloc | TaskStruct.PfFreePages);
         if (current.NrLocalPages != 0)
@@ -387,8 +385,9 @@ public sealed partial class PageAlloc
         // #region kswapd
         classzone.NeedBalance = 1;
         KswapdWakeups++;
-        // Port note: stands for "if (waitqueue_active(&kswapd_wait)) wake_up_interruptible(...)".
-        WakeupKswapd?.Invoke();
+        // Until kswapd is ported nobody sleeps on its queue, so the wake-up is skipped.
+        if (_kernel.Vmscan.KswapdWait.Active)
+            _kernel.Sched.WakeUpInterruptible(_kernel.Vmscan.KswapdWait);
         // #endregion
 
         // #region min

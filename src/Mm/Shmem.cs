@@ -1,3 +1,4 @@
+using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
@@ -242,13 +243,12 @@ public sealed class Shmem
         for (uint i = 0; i < count; i++)
         {
             SwpEntryPtr ptr = dir.Plus(i);
-            uint entry = ptr.Get(_kernel);
-            if (entry == 0)
+            SwpEntry entry = ptr.Get(_kernel);
+            if (entry.Val == 0)
                 continue;
-            ptr.Set(_kernel, 0);
+            ptr.Set(_kernel, default);
             freed++;
-            // Port note: free_swap_and_cache is the swap port's; before it lands no entry is ever set.
-            (_kernel.Memory.FreeSwapAndCache ?? throw new NotSupportedException("shmem_free_swp: a swap entry is set but swap is not ported"))(entry);
+            _kernel.Swapfile.FreeSwapAndCache(entry);
         }
         return freed;
     }
@@ -390,7 +390,7 @@ public sealed class Shmem
         {
             SwpEntryPtr entry = ShmemSwpEntry(info, index - 1, 0);
             // Racy in 2.4 too: the page may have moved between swap and cache meanwhile.
-            if (!entry.IsErr && entry.Get(_kernel) != 0)
+            if (!entry.IsErr && entry.Get(_kernel).Val != 0)
             {
                 info.Lock.Unlock();
                 Page? page = ShmemGetpageLocked(info, inode, index - 1, out _);
@@ -481,7 +481,7 @@ public sealed class Shmem
 
         ShmemRecalcInode(inode);
         // #region swap-or-new
-        if (entry.Get(_kernel) != 0)
+        if (entry.Get(_kernel).Val != 0)
         {
             // Port note: the page is out on swap: look it up in the swap cache or read it in, then
             // move it from the swap cache to this file's page cache. That needs the swap cache
@@ -717,9 +717,7 @@ public sealed class Shmem
 
         // Each instance may use half of RAM unless told otherwise.
         var si = new SysInfo();
-        if (_kernel.ProcMisc.SiMeminfo is not { } siMeminfo)
-            throw new InvalidOperationException("shmem_read_super: si_meminfo is not installed: boot the machine first");
-        siMeminfo(si);
+        _kernel.Arch.SiMeminfo(si);
         uint blocks = si.TotalRam / 2, inodes = si.TotalRam / 2;
 
         // Port note: with CONFIG_TMPFS the options (size=, nr_inodes=, mode=, uid=, gid=) would be

@@ -96,11 +96,11 @@ public sealed class KmemCache
 
     /// <summary>Constructor run on each object when its slab is created: (object address, cache, SLAB_CTOR_* flags).</summary>
     [Linux("mm/slab.c", "kmem_cache_t.ctor")]
-    public Action<uint, KmemCache, uint>? Ctor { get; internal set; }
+    public Action<uint, KmemCache, uint>? Ctor { get; init; }
 
     /// <summary>Destructor run on each object before its slab's pages go back.</summary>
     [Linux("mm/slab.c", "kmem_cache_t.dtor")]
-    public Action<uint, KmemCache, uint>? Dtor { get; internal set; }
+    public Action<uint, KmemCache, uint>? Dtor { get; init; }
 
     /// <summary>Cleared whenever the cache grows; nothing in 2.4.20 sets it.</summary>
     [Linux("mm/slab.c", "kmem_cache_t.failures")]

@@ -546,7 +546,10 @@ public sealed partial class Slab
         uint cacheAddr = KmemCacheAlloc(CacheCache, SlabFlags.Kernel);
         if (cacheAddr == 0)
             return null;
-        var cachep = new KmemCache(name, _nrCpus) { Address = cacheAddr };
+        // Port note: the C stores ctor and dtor further down, after the slab layout is chosen;
+        // here they are fixed when the descriptor is made (init-only), which nothing before that
+        // point can tell apart.
+        var cachep = new KmemCache(name, _nrCpus) { Address = cacheAddr, Ctor = ctor, Dtor = dtor };
 
         // Whole words keep red zones and on-slab bufctls aligned.
         if ((size & (BytesPerWord - 1)) != 0)
@@ -654,8 +657,6 @@ public sealed partial class Slab
 
         if ((flags & CflgsOffSlab) != 0)
             cachep.SlabpCache = KmemFindGeneralCachep(slabSize, 0);
-        cachep.Ctor = ctor;
-        cachep.Dtor = dtor;
 
         if (GCpucacheUp)
             EnableCpucache(cachep);

@@ -334,7 +334,7 @@ public class Chapter01Oom
     {
         var k = Machine(now: 0);
         Process(k, "hog", 50000, 0, 0);
-        k.OomKill.NrSwapPages = () => 1;
+        k.PageAlloc.NrSwapPages = 1;
         for (uint t = 1000; t < 3000; t += 10)
         {
             k.Jiffies = t;

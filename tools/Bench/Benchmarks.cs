@@ -86,7 +86,6 @@ public class ProcessBenchmarks
     {
         _m = Machine.Boot(new MachineConfig { RamBytes = 128UL << 20 });
         _k = _m.Kernel;
-        _ = _m.Arch.Fault;
         _k.Driver.Spawn("init", image: new LinuxVm.Mm.KernelModel.ProgramImage("init"));
 
         // 1,000 one-page regions below TASK_UNMAPPED_BASE, alternating protections so none merge.

@@ -499,6 +499,14 @@ public interface IArchitecture
     [Linux("include/asm-i386/highmem.h", "kunmap_atomic")]
     void KunmapAtomic(uint kvaddr, KmType type);
 
+    // ----- memory figures (arch/i386/mm/init.c) -----
+
+    /// <summary>Fills the memory figures of <c>struct sysinfo</c> (totalram, freeram, sharedram,
+    /// bufferram, totalhigh, freehigh, mem_unit) from the counters mem_init keeps.</summary>
+    /// <param name="val">The structure to fill.</param>
+    /// <remarks>The architecture's si_meminfo (arch/i386/mm/init.c on a PC); its port carries the kernel name.</remarks>
+    void SiMeminfo(SysInfo val);
+
     // ----- the CPU touching memory -----
 
     /// <summary>The current CPU reads kernel virtual memory through its MMU (a kernel-mode load); faults as the hardware would.</summary>

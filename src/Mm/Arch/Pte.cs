@@ -101,25 +101,14 @@ public readonly record struct Pte([property: Linux("include/asm-i386/page.h", "p
     [Linux("include/asm-i386/pgtable-3level.h", "pte_same")]
     public static bool Same(Pte a, Pte b) => a.Value == b.Value;
 
-    /// <summary>The swap entry stored in a not-present pte (only the low word is used).</summary>
+    /// <summary>The swap entry held by a pte that is not present (only the low word counts).</summary>
     [Linux("include/asm-i386/pgtable.h", "pte_to_swp_entry")]
-    public uint ToSwpEntry() => Low;
+    public SwpEntry ToSwpEntry() => new(Low);
 
-    /// <summary>A not-present pte that records swap entry <paramref name="val"/>.</summary>
-    /// <param name="val">The swap entry's value (type in bits 1-6, offset from bit 8).</param>
+    /// <summary>A not-present pte that holds swap entry <paramref name="entry"/> (the high word of a PAE pte is 0).</summary>
+    /// <param name="entry">The swap entry.</param>
     [Linux("include/asm-i386/pgtable.h", "swp_entry_to_pte")]
-    public static Pte FromSwpEntry(uint val) => new(val);
-
-    /// <summary>Swap type (which swap area) of a swap entry.</summary>
-    /// <param name="val">The swap entry's value.</param>
-    [Linux("include/asm-i386/pgtable.h", "SWP_TYPE")] public static uint SwpType(uint val) => (val >> 1) & 0x3f;
-    /// <summary>Slot within the swap area of a swap entry.</summary>
-    /// <param name="val">The swap entry's value.</param>
-    [Linux("include/asm-i386/pgtable.h", "SWP_OFFSET")] public static uint SwpOffset(uint val) => val >> 8;
-    /// <summary>Packs a swap type and offset into a swap entry value; bit 0 (present) stays clear.</summary>
-    /// <param name="type">Swap area index, 0 to 63.</param>
-    /// <param name="offset">Slot within the area.</param>
-    [Linux("include/asm-i386/pgtable.h", "SWP_ENTRY")] public static uint SwpEntry(uint type, uint offset) => (type << 1) | (offset << 8);
+    public static Pte FromSwpEntry(SwpEntry entry) => new(entry.Val);
 
     /// <inheritdoc/>
     public override string ToString() => $"pte 0x{Value:x}";

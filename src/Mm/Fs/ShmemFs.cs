@@ -1,3 +1,4 @@
+using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.Sim;
 
@@ -30,9 +31,9 @@ public sealed class ShmemInodeInfo
     [Linux("include/linux/shmem_fs.h", "shmem_inode_info.next_index")]
     public uint NextIndex { get; set; }
 
-    /// <summary>The swap entries of pages 0 to 15 (0: not on swap).</summary>
+    /// <summary>The swap entries of pages 0 to 15 (value 0: not on swap).</summary>
     [Linux("include/linux/shmem_fs.h", "shmem_inode_info.i_direct")]
-    public uint[] IDirect { get; } = new uint[ShmemNrDirect];
+    public SwpEntry[] IDirect { get; } = new SwpEntry[ShmemNrDirect];
 
     /// <summary>
     /// Kernel virtual address of the indirect page, or 0. Its first half points at pages of
@@ -108,18 +109,18 @@ public readonly record struct SwpEntryPtr(ShmemInodeInfo? Info, int Direct, uint
     /// <param name="n">Entries to skip.</param>
     public SwpEntryPtr Plus(uint n) => Info != null ? this with { Direct = Direct + (int)n } : this with { Kaddr = Kaddr + n * 4 };
 
-    /// <summary>The entry's value (swp_entry_t.val).</summary>
+    /// <summary>The entry stored there.</summary>
     /// <param name="k">The kernel whose memory holds index pages.</param>
-    public uint Get(Kernel k) => Info != null ? Info.IDirect[Direct] : k.Phys.ReadU32(k.Pa(Kaddr));
+    public SwpEntry Get(Kernel k) => Info != null ? Info.IDirect[Direct] : new SwpEntry(k.Phys.ReadU32(k.Pa(Kaddr)));
 
     /// <summary>Stores <paramref name="val"/> in the entry.</summary>
     /// <param name="k">The kernel whose memory holds index pages.</param>
     /// <param name="val">The new value.</param>
-    public void Set(Kernel k, uint val)
+    public void Set(Kernel k, SwpEntry val)
     {
         if (Info != null)
             Info.IDirect[Direct] = val;
         else
-            k.Phys.WriteU32(k.Pa(Kaddr), val);
+            k.Phys.WriteU32(k.Pa(Kaddr), val.Val);
     }
 }

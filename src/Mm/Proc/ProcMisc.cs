@@ -17,37 +17,15 @@ public sealed class ProcMisc
     /// <param name="kernel">The kernel whose state is shown.</param>
     public ProcMisc(Kernel kernel) => _kernel = kernel;
 
-    /// <summary>
-    /// The architecture's si_meminfo (arch/i386/mm/init.c): fills totalram, freeram, sharedram,
-    /// bufferram, totalhigh, freehigh and mem_unit. Installed by the machine's boot code, which
-    /// owns totalram_pages and totalhigh_pages.
-    /// </summary>
-    public Action<SysInfo>? SiMeminfo { get; set; }
-
-    /// <summary>mm/swapfile.c si_swapinfo: fills totalswap and freeswap. Null until swap is ported (both stay 0).</summary>
-    public Action<SysInfo>? SiSwapinfo { get; set; }
-
-    /// <summary>
-    /// Pages in the page cache (mm/filemap.c page_cache_size) and in the swap cache
-    /// (swapper_space.nrpages). Installed when the page cache (<see cref="Kernel.Filemap"/>) is
-    /// first used; null before, when both read as 0.
-    /// </summary>
-    public Func<(uint PageCacheSize, uint SwapCachePages)>? PageCacheCounts { get; set; }
-
     /// <summary>The text of /proc/meminfo: a byte table followed by the tagged kB lines.</summary>
-    /// <exception cref="InvalidOperationException">No si_meminfo is installed (the machine has not booted).</exception>
     [Linux("fs/proc/proc_misc.c", "meminfo_read_proc")]
     public string MeminfoReadProc()
     {
         var i = new SysInfo();
-        if (SiMeminfo is null)
-            throw new InvalidOperationException("si_meminfo is not installed: boot the machine first");
-        SiMeminfo(i);
-        // Port note: si_swapinfo comes with the swap port, and the swap cache's count with it;
-        // until then swap figures are 0. The page cache installs its counter when first used.
-        SiSwapinfo?.Invoke(i);
-        (uint pageCacheSize, uint swapCache) = PageCacheCounts?.Invoke() ?? (0, 0);
-        ulong pgSize = pageCacheSize - (ulong)i.BufferRam;
+        _kernel.Arch.SiMeminfo(i);
+        _kernel.Swapfile.SiSwapinfo(i);
+        uint swapCache = _kernel.SwapState.SwapperSpace.NrPages;
+        ulong pgSize = _kernel.Filemap.PageCacheSize - (ulong)i.BufferRam;
 
         static ulong K(ulong x) => x << (PageShift - 10);
         static ulong B(ulong x) => x << PageShift;

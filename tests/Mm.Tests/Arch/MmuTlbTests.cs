@@ -8,6 +8,10 @@ public class MmuTlbTests
 {
     private static Machine Boot(bool pae) => Machine.Boot(new MachineConfig { RamBytes = 64UL << 20, Pae = pae });
 
+    // The paging unit alone over the machine's memory, with no exception-14 handler: a fault comes
+    // back as the hardware raised it, instead of going to do_page_fault as on the machine's own MMU.
+    private static Mmu Hardware(Machine m) => new(m.Kernel.Phys);
+
     // Maps one vmalloc'd page and returns its address and pte pointer.
     private static (uint va, PtePtr pte) OnePage(Machine m)
     {
@@ -50,7 +54,7 @@ public class MmuTlbTests
         Assert.True(m.Arch.Cpus[1].Tlb.Contains(va));
         m.Arch.FlushTlbAll();
         Assert.False(m.Arch.Cpus[1].Tlb.Contains(va));
-        var e = Assert.Throws<PageFaultException>(() => m.Mmu.ReadU32(m.Arch.Cpus[1], va));
+        var e = Assert.Throws<PageFaultException>(() => Hardware(m).ReadU32(m.Arch.Cpus[1], va));
         Assert.Equal(0u, e.ErrorCode);   // not present, read, kernel
         Assert.Equal(1, e.Cpu);
     }
@@ -84,18 +88,19 @@ public class MmuTlbTests
         Cpu cpu = m.CurrentCpu;
 
         // User access to a kernel page: present (1) + user (4), read.
-        var e = Assert.Throws<PageFaultException>(() => m.Mmu.ReadByte(cpu, va, user: true));
+        Mmu mmu = Hardware(m);
+        var e = Assert.Throws<PageFaultException>(() => mmu.ReadByte(cpu, va, user: true));
         Assert.Equal(5u, e.ErrorCode);
 
         // Supervisor write to a read-only page faults too: CR0.WP is on.
         m.Arch.SetPte(ptep, m.Arch.ReadPte(ptep).WrProtect());
         m.Arch.FlushTlbOne(va);
-        e = Assert.Throws<PageFaultException>(() => m.Mmu.WriteByte(cpu, va, 1));
+        e = Assert.Throws<PageFaultException>(() => mmu.WriteByte(cpu, va, 1));
         Assert.Equal(3u, e.ErrorCode);   // present + write
         Assert.Equal(va, cpu.Cr2);
 
         // The guard page after the area: not present, write from user mode = 6.
-        e = Assert.Throws<PageFaultException>(() => m.Mmu.WriteByte(cpu, va + 4096, 1, user: true));
+        e = Assert.Throws<PageFaultException>(() => mmu.WriteByte(cpu, va + 4096, 1, user: true));
         Assert.Equal(6u, e.ErrorCode);
     }
 
@@ -107,15 +112,16 @@ public class MmuTlbTests
         Pte saved = m.Arch.PtepGetAndClear(ptep);
         m.Arch.FlushTlbAll();
         int calls = 0;
-        m.Mmu.PageFaultHandler = (cpu, addr, err) =>
+        // A paging unit of its own over the machine's memory, with a handler that repairs the pte.
+        var mmu = new Mmu(m.Kernel.Phys, (cpu, addr, err) =>
         {
             calls++;
             m.Arch.SetPte(ptep, saved);
             return true;
-        };
-        m.Mmu.WriteU32(m.CurrentCpu, va, 9);
+        });
+        mmu.WriteU32(m.CurrentCpu, va, 9);
         Assert.Equal(1, calls);
-        Assert.Equal(9u, m.Mmu.ReadU32(m.CurrentCpu, va));
+        Assert.Equal(9u, mmu.ReadU32(m.CurrentCpu, va));
     }
 
     [Fact]
@@ -127,7 +133,7 @@ public class MmuTlbTests
         Pgd kernelSlot = a.ReadPgd(slot0 + 3);
         // Point user slot 0 at the kernel's pmd: without a cr3 load the CPU does not see it.
         a.SetPgd(slot0, kernelSlot);
-        Assert.Throws<PageFaultException>(() => m.Mmu.ReadU32(m.CurrentCpu, 0x1000));
+        Assert.Throws<PageFaultException>(() => Hardware(m).ReadU32(m.CurrentCpu, 0x1000));
         a.LoadCr3(KernelImage.SwapperPgDir);
         m.Mmu.ReadU32(m.CurrentCpu, 0x1000);
     }
@@ -159,8 +165,8 @@ public class MmuTlbTests
         Pte big = Pte.MkPteCore(0x123456, Pgprot.PageKernel);                  // above 4 GiB (PAE)
         Assert.Equal(0x123456u, big.Pfn);
         Assert.Equal(1u, big.High);
-        Assert.Equal(3u, Pte.SwpType(Pte.SwpEntry(3, 77)));
-        Assert.Equal(77u, Pte.SwpOffset(Pte.FromSwpEntry(Pte.SwpEntry(3, 77)).ToSwpEntry()));
+        Assert.Equal(3u, SwpEntry.Of(3, 77).Type);
+        Assert.Equal(77u, Pte.FromSwpEntry(SwpEntry.Of(3, 77)).ToSwpEntry().Offset);
     }
 
     [Fact]

@@ -85,16 +85,10 @@ public sealed class FlatPc
             pc.TotalHighPages++;
         }
         pc.TotalRamPages += pc.TotalHighPages;
-        k.ProcMisc.SiMeminfo = info =>
-        {
-            info.TotalRam = pc.TotalRamPages;
-            info.SharedRam = 0;
-            info.FreeRam = k.PageAlloc.NrFreePages();
-            info.BufferRam = 0;
-            info.TotalHigh = pc.TotalHighPages;
-            info.FreeHigh = k.PageAlloc.NrFreeHighpages();
-            info.MemUnit = PageSize;
-        };
+        // mem_init's counters, which si_meminfo (and so /proc/meminfo) reads.
+        var init = ((I386)k.Arch).Init;
+        init.TotalramPages = pc.TotalRamPages;
+        init.TotalhighPages = pc.TotalHighPages;
         return pc;
     }
 

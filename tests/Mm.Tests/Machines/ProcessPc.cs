@@ -16,7 +16,6 @@ public sealed class ProcessPc : IDisposable
         Machine = machine;
         Kernel = machine.Kernel;
         Arch = machine.Arch;
-        _ = Arch.Fault;
         BootFreePages = Kernel.PageAlloc.NrFreePages();
         // pid 1 is init, which the kernel never lets die; test processes are its children.
         Init = Kernel.Driver.Spawn("init");

@@ -227,7 +227,11 @@ public static class CallGraphBuilder
 
     /// <summary>
     /// Operation tables: for every delegate-typed field, property or parameter, the port's methods
-    /// stored in it (method groups, lambdas calling one method, constructor arguments of records).
+    /// stored in it. The port keeps delegates only where the C has function pointers (the
+    /// vm_operations_struct and friends, slab constructors, the MMU's fault handler), filled with
+    /// method groups: in an assignment or object initializer, as an argument (a record's
+    /// positional parameter is also its property), or through a constructor that stores its
+    /// parameter in a field or property. Lambdas are not followed.
     /// </summary>
     private static Dictionary<ISymbol, List<IMethodSymbol>> OperationTables(LoadedSources sources, Dictionary<SyntaxTree, SemanticModel> models)
     {
@@ -244,12 +248,7 @@ public static class CallGraphBuilder
         IEnumerable<IMethodSymbol> Stored(SemanticModel model, ExpressionSyntax value)
         {
             if (value is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax)
-            {
-                foreach (var inv in value.DescendantNodes().OfType<InvocationExpressionSyntax>())
-                    if (model.GetSymbolInfo(inv).Symbol is IMethodSymbol m && InSource(m))
-                        yield return (IMethodSymbol)m.OriginalDefinition;
-                yield break;
-            }
+                yield break; // a lambda's own symbol is a method too, but not one of the port's
             var info = model.GetSymbolInfo(value);
             if ((info.Symbol ?? info.CandidateSymbols.FirstOrDefault()) is IMethodSymbol g && InSource(g) &&
                 model.GetTypeInfo(value).ConvertedType?.TypeKind == TypeKind.Delegate)
@@ -268,26 +267,16 @@ public static class CallGraphBuilder
             foreach (var node in tree.GetRoot().DescendantNodes())
             {
                 if (node is AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } a &&
-                    model.GetSymbolInfo(a.Left).Symbol is IFieldSymbol or IPropertySymbol or IParameterSymbol or ILocalSymbol)
+                    model.GetSymbolInfo(a.Left).Symbol is IFieldSymbol or IPropertySymbol)
                 {
                     var slot = model.GetSymbolInfo(a.Left).Symbol!;
                     foreach (var m in Stored(model, a.Right))
                         Store(slot, m);
-                    if (model.GetSymbolInfo(a.Right).Symbol is { } from && from is IParameterSymbol or IFieldSymbol or IPropertySymbol or ILocalSymbol)
+                    if (model.GetSymbolInfo(a.Right).Symbol is IParameterSymbol from)
                         copied.Add((slot, from));
                 }
-                else if (node is VariableDeclaratorSyntax { Initializer.Value: { } init } v && model.GetDeclaredSymbol(v) is { } declared)
-                {
-                    foreach (var m in Stored(model, init))
-                        Store(declared, m);
-                }
-                else if (node is PropertyDeclarationSyntax { Initializer.Value: { } pinit } p && model.GetDeclaredSymbol(p) is { } prop)
-                {
-                    foreach (var m in Stored(model, pinit))
-                        Store(prop, m);
-                }
-                else if (node is ArgumentSyntax { Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax or LambdaExpressionSyntax or AnonymousMethodExpressionSyntax } arg &&
-                         (arg.Expression is LambdaExpressionSyntax or AnonymousMethodExpressionSyntax || model.GetSymbolInfo(arg.Expression) is { Symbol: IMethodSymbol } or { CandidateSymbols.Length: > 0 }) &&
+                else if (node is ArgumentSyntax { Expression: IdentifierNameSyntax or MemberAccessExpressionSyntax } arg &&
+                         model.GetSymbolInfo(arg.Expression) is { Symbol: IMethodSymbol } or { CandidateSymbols.Length: > 0 } &&
                          arg.Parent?.Parent is { } call &&
                          model.GetSymbolInfo(call).Symbol is IMethodSymbol callee && InSource(callee))
                 {
@@ -310,7 +299,7 @@ public static class CallGraphBuilder
         foreach (var (slot, m) in stores.SelectMany(x => x))
             Add(slot, m);
         copies.AddRange(copiesPerTree.SelectMany(x => x));
-        // Slots filled from other slots (a constructor storing its parameter), until nothing changes.
+        // Slots filled from a parameter (a constructor storing its argument), until nothing changes.
         for (bool changed = true; changed;)
         {
             changed = false;
