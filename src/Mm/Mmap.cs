@@ -404,7 +404,7 @@ public sealed partial class Mmap
     [Linux("mm/mmap.c", "vma_merge")]
     private int VmaMerge(MmStruct mm, VmAreaStruct? prev, RbNode? rbParent, uint addr, uint end, uint vmFlags)
     {
-        Sim.SpinLock @lock = mm.PageTableLock;
+        KernelModel.SpinLock @lock = mm.PageTableLock;
         if (prev == null)
         {
             prev = rbParent!.Entry<VmAreaStruct>();

@@ -1,3 +1,4 @@
+using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.Sim;

@@ -1,3 +1,4 @@
+using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Sim;
 
 namespace LinuxVm.Mm.Fs;

@@ -1,4 +1,4 @@
-namespace LinuxVm.Mm.Sim;
+namespace LinuxVm.Mm.KernelModel;
 
 /// <summary>
 /// A spinlock of the deterministic, single-threaded simulation. Nothing ever spins: the lock
