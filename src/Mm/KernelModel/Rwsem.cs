@@ -4,10 +4,10 @@ namespace LinuxVm.Mm.KernelModel;
 
 /// <summary>
 /// lib/rwsem.c: the slow paths of <see cref="RwSemaphore"/>. A task that could not take the
-/// semaphore queues itself at the tail of the wait list and sleeps until the task that releases
-/// it hands the lock over: the waker grants a writer at the front of the queue alone, or every
-/// reader at the front up to the first writer, adjusting the count for them before waking them,
-/// so a woken task already holds the semaphore and only has to notice.
+/// semaphore joins the end of the wait list and sleeps until whoever releases it passes the lock
+/// on. The one who wakes the list gives it either to the first waiter alone, when that one wants
+/// to write, or to the whole run of readers that begins the list; the count is settled for them
+/// before any is woken, so a woken task already holds the semaphore and only has to notice.
 /// </summary>
 public sealed class Rwsem
 {
