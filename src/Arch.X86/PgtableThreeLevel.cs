@@ -81,9 +81,8 @@ public sealed class PgtableThreeLevel : PgtableLayout
 
     /// <summary>A 32-byte pgd with a fresh zeroed pmd page behind each of the three user slots and the kernel slot copied from swapper_pg_dir.</summary>
     /// <param name="arch">The architecture.</param>
-    /// <remarks>Port note: 2.4.20 takes the 32-byte pgd from the slab cache "pae_pgd"
-    /// (kmem_cache_alloc(pae_pgd_cachep)); until the slab allocator is wired into this layout it
-    /// takes a whole page from the buddy allocator, which wastes 4064 bytes but behaves the same.</remarks>
+    /// <remarks>The pgd comes from the slab cache "pae_pgd" (pae_pgd_cachep), made by
+    /// pgtable_cache_init, as in 2.4.20.</remarks>
     public override uint GetPgdSlow(I386 arch)
     {
         Kernel k = arch.Kernel;

@@ -379,8 +379,8 @@ public sealed partial class Vmalloc
 
     /// <summary>
     /// Copies <paramref name="count"/> bytes of the vmalloc range starting at
-    /// <paramref name="addr"/> into <paramref name="buf"/>: gaps between areas read as zeros,
-    /// guard pages are skipped, and copying stops at the end of the last area. Returns bytes copied.
+    /// <paramref name="addr"/> into <paramref name="buf"/>: gaps between areas, guard pages
+    /// included, read as zeros, and copying stops at the end of the last area. Returns bytes copied.
     /// </summary>
     /// <param name="buf">Destination; at least <paramref name="count"/> bytes.</param>
     /// <param name="addr">First kernel virtual address.</param>
@@ -425,8 +425,8 @@ public sealed partial class Vmalloc
 
     /// <summary>
     /// Copies <paramref name="count"/> bytes from <paramref name="buf"/> into the vmalloc range at
-    /// <paramref name="addr"/>: bytes that fall in gaps between areas are skipped (not written),
-    /// guard pages are skipped. Returns bytes consumed.
+    /// <paramref name="addr"/>: bytes that fall in gaps between areas, guard pages included, are
+    /// dropped (not written). Returns bytes consumed.
     /// </summary>
     /// <param name="buf">Source.</param>
     /// <param name="addr">First kernel virtual address.</param>

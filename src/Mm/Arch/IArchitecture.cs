@@ -258,7 +258,7 @@ public interface IArchitecture
 
     // ----- allocating page tables (pgalloc.h) -----
 
-    /// <summary>A new page directory for a process: user entries empty, kernel entries copied from swapper_pg_dir. 0 when out of memory.</summary>
+    /// <summary>A new page directory for a process, its kernel entries copied from swapper_pg_dir: with 2-level tables a page whose user entries are empty, with PAE a 32-byte pgd whose three user entries already point at fresh empty pmd pages. 0 when out of memory.</summary>
     /// <param name="mm">The address space it is for.</param>
     [Linux("include/asm-i386/pgalloc.h", "pgd_alloc")]
     uint PgdAlloc(MmStruct mm);
