@@ -43,6 +43,19 @@ public sealed class Fault
             _kernelRegs[i] = new PtRegs { Eip = KernelImage.Text };
     }
 
+    // The yield init makes when a fault finds no memory, before it tries the fault again.
+    // Port note: 2.4 retries for ever, trusting kswapd and the other tasks to free memory
+    // meanwhile. If the yield let no other task run, the retry would see the very same machine
+    // and the simulation would spin on one thread; that is reported as a deadlock instead.
+    private void InitYieldsForMemory(uint address)
+    {
+        uint switches = _kernel.Sched.ContextSwtch;
+        _kernel.Sched.Yield();
+        if (_kernel.Sched.ContextSwtch == switches)
+            throw new Mm.Simulation.DeadlockException(
+                $"init (pid 1) is out of memory faulting at {address:x8} and no other task can run to free any; 2.4 would retry this fault for ever");
+    }
+
     /// <summary>Set while an oops is being printed (<c>oops_in_progress</c>).</summary>
     [Linux("kernel/printk.c", "oops_in_progress")]
     public bool OopsInProgress { get; private set; }
@@ -133,7 +146,7 @@ public sealed class Fault
                 // out_of_memory: init waits for memory, anyone else fails.
                 if (current.Pid == 1)
                 {
-                    _kernel.Sched.Yield();
+                    InitYieldsForMemory(start);
                     goto survive;
                 }
                 return 0;
@@ -296,7 +309,7 @@ public sealed class Fault
         if (tsk.Pid == 1)
         {
             // init must not die: let others run (and memory be freed), then try again.
-            _kernel.Sched.Yield();
+            InitYieldsForMemory(address);
             goto survive;
         }
         mm.MmapSem.UpRead();

@@ -279,4 +279,17 @@ public class SleepTests
         int after = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         Assert.True(after <= before + 8, $"host threads: {before} before, {after} after 200 machines");
     }
+
+    [Fact]
+    public void InitOutOfMemory_WithNobodyElseToRun_IsADeadlock_NotAnEndlessRetry()
+    {
+        // Issue 13: do_page_fault's out-of-memory path yields and retries for init; with no other
+        // task to run (and no kswapd yet) nothing can change, so the port reports it.
+        using var pc = ProcessPc.Boot(16);
+        Kernel k = pc.Kernel;
+        pc.MapAnonymous(pc.Init, 0x40000000, 1 << 20);
+        while (k.PageAlloc.AllocPage(Gfp.Atomic) is not null) { }
+        var e = Assert.Throws<DeadlockException>(() => { pc.User.WriteU32(pc.Init, 0x40000000, 1); });
+        Assert.Contains("init (pid 1) is out of memory", e.Message);
+    }
 }
