@@ -11,7 +11,9 @@ public static class HomePage
         var sb = new StringBuilder();
         sb.Append("# Linux VM companion\n\n");
         sb.Append("A literate companion to the virtual memory manager of Linux 2.4.20: chapters of prose beside a readable, ")
-          .Append("runnable C# port of `mm/`, call graphs drawn from that port, figures made by running it, and exercises you run as tests.\n\n");
+          .Append("runnable C# port of `mm/`, call graphs drawn from that port, figures made by running it, and exercises you run as tests. ")
+          .Append("It follows Mel Gorman's book *Understanding the Linux Virtual Memory Manager* (Prentice Hall, 2004); ")
+          .Append("the first chapter maps its chapters to the book's.\n\n");
         sb.Append("## Chapters, in reading order\n\n");
         foreach (var c in chapters)
             sb.Append("- [").Append(c.Title).Append("](").Append(c.SitePath).Append(")\n");
