@@ -10,10 +10,8 @@ namespace LinuxVm.Arch.X86;
 /// <summary>What a <see cref="Stress"/> run is asked to do.</summary>
 /// <param name="Seed">Seeds the random choices: the same seed and options give the same run.</param>
 /// <param name="Ops">How many operations to draw.</param>
-/// <param name="Cpus">CPUs of the machine.</param>
-/// <param name="RamBytes">Its RAM.</param>
-/// <param name="Pae">Whether it uses PAE page tables.</param>
-public sealed record StressOptions(int Seed, int Ops, int Cpus = 1, ulong RamBytes = 16u << 20, bool Pae = false);
+/// <param name="Machine">The machine to boot: RAM, CPUs, PAE, PSE.</param>
+public sealed record StressOptions(int Seed, int Ops, MachineConfig Machine);
 
 /// <summary>What a clean <see cref="Stress"/> run did.</summary>
 public sealed class StressResult
@@ -128,13 +126,14 @@ public sealed class Stress
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Ops);
+        ArgumentNullException.ThrowIfNull(options.Machine);
         return new Stress(options).Run();
     }
 
     private StressResult Run()
     {
         var clock = Stopwatch.StartNew();
-        using Machine machine = Machine.Boot(new MachineConfig { RamBytes = _options.RamBytes, Cpus = _options.Cpus, Pae = _options.Pae });
+        using Machine machine = Machine.Boot(_options.Machine);
         _machine = machine;
         _k = machine.Kernel;
         int step = -1;
@@ -176,7 +175,7 @@ public sealed class Stress
         return _result;
 
         StressFailureException Fail(int at, string what, Exception? inner) =>
-            new($"stress seed {_options.Seed}, {_options.Cpus} CPU(s), {_options.RamBytes >> 20} MiB: {(at >= 0 ? $"op {at} " : "")}({_op}): {what}", inner);
+            new($"stress seed {_options.Seed}, {_options.Machine.Cpus} CPU(s), {_options.Machine.RamBytes >> 20} MiB: {(at >= 0 ? $"op {at} " : "")}({_op}): {what}", inner);
 
         void Require(bool ok, string what)
         {
@@ -204,9 +203,9 @@ public sealed class Stress
                 pages++;
         }
         var lazy = new HashSet<MmStruct>();
-        for (int cpu = 0; cpu < _options.Cpus; cpu++)
+        for (int cpu = 0; cpu < _options.Machine.Cpus; cpu++)
             if (_k.Sched.CpuCurr(cpu).ActiveMm is { MmUsers: 0 } mm && mm != _k.InitMm && lazy.Add(mm))
-                pages += _options.Pae ? (uint)a.UserPtrsPerPgd : 1u;   // get_pgd_slow: PAE's pgd itself is in a slab
+                pages += _options.Machine.Pae ? (uint)a.UserPtrsPerPgd : 1u;   // get_pgd_slow: PAE's pgd itself is in a slab
         return pages;
     }
 
@@ -218,7 +217,7 @@ public sealed class Stress
     private string Census()
     {
         var tasks = _k.Sched.ForEachTask().Select(p => $"{p.Pid} {p.Comm} state {p.State}");
-        var cpus = Enumerable.Range(0, _options.Cpus).Select(c =>
+        var cpus = Enumerable.Range(0, _options.Machine.Cpus).Select(c =>
         {
             TaskStruct curr = _k.Sched.CpuCurr(c);
             MmStruct? mm = curr.ActiveMm;
@@ -239,7 +238,7 @@ public sealed class Stress
 
     private void Step()
     {
-        _k.CurrentCpu = _rng.Next(_options.Cpus);
+        _k.CurrentCpu = _rng.Next(_options.Machine.Cpus);
         if (_live.Count == 0)
         {
             Count("spawn");
@@ -576,7 +575,7 @@ public sealed class Stress
             _k.Mmap.CheckVmas(p.Mm!);
             _result.InvariantChecks++;
         }
-        for (int cpu = 0; cpu < _options.Cpus; cpu++)
+        for (int cpu = 0; cpu < _options.Machine.Cpus; cpu++)
         {
             TaskStruct curr = _k.Sched.CpuCurr(cpu);
             if (curr.State == Sched.TaskZombie)

@@ -12,16 +12,16 @@ public class StressTests
 {
     private const int Ops = 10000;
 
+    private static MachineConfig Machine(int cpus) => new() { RamBytes = 16 << 20, Cpus = cpus };
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(2, 1)]
-    [InlineData(3, 1)]
     [InlineData(1, 2)]
     [InlineData(2, 2)]
-    [InlineData(3, 2)]
     public void SeededRun_IsClean_AndReportsWhatItChecked(int seed, int cpus)
     {
-        StressResult r = StressRun.Run(new StressOptions(seed, Ops, cpus));
+        StressResult r = StressRun.Run(new StressOptions(seed, Ops, Machine(cpus)));
 
         Assert.Equal(Ops, r.Ops);
         Assert.Equal(Ops, r.OpCounts.Values.Sum());
@@ -36,8 +36,8 @@ public class StressTests
     [Fact]
     public void SameSeed_SameRun()
     {
-        StressResult a = StressRun.Run(new StressOptions(7, 1000, 2));
-        StressResult b = StressRun.Run(new StressOptions(7, 1000, 2));
+        StressResult a = StressRun.Run(new StressOptions(7, 1000, Machine(2)));
+        StressResult b = StressRun.Run(new StressOptions(7, 1000, Machine(2)));
         Assert.Equal(a.OpCounts, b.OpCounts);
         Assert.Equal(a.InvariantChecks, b.InvariantChecks);
         Assert.Equal(a.BytesVerified, b.BytesVerified);
