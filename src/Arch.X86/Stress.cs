@@ -163,9 +163,9 @@ public sealed class Stress
             Require(now == baseline, $"pages lost: {baseline} free, cached or in slabs after boot, {now} after every process exited; {Census()}");
             _result.InvariantChecks++;
         }
-        catch (StressFailureException)
+        catch (StressFailureException e)
         {
-            throw;
+            throw Fail(step, e.Message, e.InnerException);
         }
         catch (Exception e)
         {
@@ -175,12 +175,12 @@ public sealed class Stress
         return _result;
 
         StressFailureException Fail(int at, string what, Exception? inner) =>
-            new($"stress seed {_options.Seed}, {_options.Machine.Cpus} CPU(s), {_options.Machine.RamBytes >> 20} MiB: {(at >= 0 ? $"op {at} " : "")}({_op}): {what}", inner);
+            new($"stress seed {_options.Seed}, {_options.Machine.Cpus} CPU(s), {_options.Machine.RamBytes >> 20} MiB{(_options.Machine.Pae ? ", PAE" : "")}, {_options.Ops} ops: {(at >= 0 ? $"op {at} " : "")}({_op}): {what}", inner);
 
-        void Require(bool ok, string what)
+        static void Require(bool ok, string what)
         {
             if (!ok)
-                throw Fail(step, what, null);
+                throw new StressFailureException(what);
         }
     }
 
