@@ -58,8 +58,8 @@ public class CommandLineTests
         { ["boot", "--pae=maybe"], "vm boot: --pae takes no value (or true or false), not 'maybe'" },
         { ["boot", "--no-pse", "2"], "vm boot: --no-pse takes no value (or true or false), not '2'" },
         // commands, options and arguments that do not exist
-        { [], "vm: give a command: boot or proc (vm --help says what each does)" },
-        { ["bogus"], "vm: unknown command 'bogus'; the commands are boot, proc" },
+        { [], "vm: give a command: boot or proc or stress (vm --help says what each does)" },
+        { ["bogus"], "vm: unknown command 'bogus'; the commands are boot, proc, stress" },
         { ["boot", "--bogus"], "vm boot: unknown option '--bogus'; vm boot takes --ram, --pae, --cpus, --no-pse" },
         { ["boot", "extra"], "vm boot: unexpected argument 'extra'; vm boot takes --ram, --pae, --cpus, --no-pse" },
         // proc
@@ -68,7 +68,22 @@ public class CommandLineTests
         { ["proc", "", "meminfo"], "vm proc: no /proc file '' here; give one or more of buddyinfo, meminfo, slabinfo" },
         { ["proc", "meminfo", "--ram", "17179869184G"], $"vm proc: --ram '17179869184G' is too large; {Ram}" },
         { ["proc", "meminfo", "--cpus", "x"], $"vm proc: --cpus 'x' is not a whole number; {Cpus}" },
+        // stress
+        { ["stress", "--seed", "x"], $"vm stress: --seed 'x' is not a whole number; {Seed}" },
+        { ["stress", "--seed", "-1"], $"vm stress: --seed '-1' is not a whole number; {Seed}" },
+        { ["stress", "--seed", "2147483648"], $"vm stress: --seed '2147483648' is out of range; {Seed}" },
+        { ["stress", "--seed"], "vm stress: --seed needs a value: seed of the random choices: a whole number from 0 to 2147483647 (default 1)" },
+        { ["stress", "--ops", "0"], $"vm stress: --ops '0' is out of range; {Ops}" },
+        { ["stress", "--ops", "1e6"], $"vm stress: --ops '1e6' is not a whole number; {Ops}" },
+        { ["stress", "--ops", "99999999999"], $"vm stress: --ops '99999999999' is out of range; {Ops}" },
+        { ["stress", "--ops", "1", "--ops", "2"], "vm stress: --ops is given 2 times ('1', '2'); give it once" },
+        { ["stress", "--cpus", "33"], $"vm stress: --cpus '33' is out of range; {Cpus}" },
+        { ["stress", "--ram", "3M"], $"vm stress: --ram '3M' is too small; {Ram}" },
+        { ["stress", "--bogus"], "vm stress: unknown option '--bogus'; vm stress takes --seed, --ops, --ram, --pae, --cpus, --no-pse" },
     };
+
+    private const string Seed = "give a whole number from 0 to 2147483647";
+    private const string Ops = "give a whole number from 1 to 2147483647";
 
     [Theory]
     [MemberData(nameof(BadInputs))]
@@ -133,10 +148,21 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Stress_RunsCleanAndReportsWhatItChecked()
+    {
+        var (code, output, errors) = Run("stress", "--seed", "3", "--ops", "300", "--cpus", "2", "--ram", "16M");
+        Assert.Equal((Program.Ok, ""), (code, errors));
+        Assert.StartsWith("stress seed 3: 300 ops on 2 CPU(s), 16 MiB, 2-level page tables: clean", output);
+        Assert.Matches(@"\n  \d+ ops/s \(", output);
+        Assert.Matches(@"\n  [1-9]\d* invariant checks passed", output);
+        Assert.Matches(@"\n  [1-9]\d* bytes verified \([1-9]\d* bytes written\)", output);
+    }
+
+    [Fact]
     public void Help_DocumentsTheExitStatus()
     {
         var (code, output, _) = Run("--help");
         Assert.Equal(Program.Ok, code);
-        Assert.Contains("Exit status: 0 done; 1 the simulated kernel panicked; 2 bad usage", output);
+        Assert.Contains("Exit status: 0 done; 1 the simulated kernel panicked (or vm stress found a broken invariant); 2 bad usage", output);
     }
 }

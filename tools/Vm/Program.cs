@@ -17,14 +17,14 @@ public static class Program
     /// <summary>Exit status: the command did what was asked.</summary>
     public const int Ok = 0;
 
-    /// <summary>Exit status: the command line was good but the simulated machine failed (a kernel panic).</summary>
+    /// <summary>Exit status: the command line was good but the simulated machine failed (a kernel panic, or a broken invariant that <c>vm stress</c> found).</summary>
     public const int Failed = 1;
 
     /// <summary>Exit status: bad usage (unknown command or option, missing or bad value), as DocGen uses it.</summary>
     public const int Usage = 2;
 
     private const string ExitStatus =
-        "Exit status: 0 done; 1 the simulated kernel panicked; 2 bad usage (an unknown command or option, or a missing or " +
+        "Exit status: 0 done; 1 the simulated kernel panicked (or vm stress found a broken invariant); 2 bad usage (an unknown command or option, or a missing or " +
         "bad value), each mistake named on one line of stderr with the value and what is allowed.";
 
     /// <summary>What <c>--ram</c> accepts, as the help and the error messages say it.</summary>
@@ -150,6 +150,7 @@ public static class Program
         var root = new RootCommand("Linux 2.4.20 VM companion: a simulated PC running the C# port of mm/.\n\n" + ExitStatus);
         root.Subcommands.Add(BootCommand());
         root.Subcommands.Add(ProcCommand());
+        root.Subcommands.Add(StressCommand());
         return root;
     }
 
@@ -235,6 +236,91 @@ public static class Program
         else
             return n;
         return 0;
+    }
+
+    /// <summary>What <c>--seed</c> accepts.</summary>
+    public const string SeedAllowed = "a whole number from 0 to 2147483647";
+
+    /// <summary>What <c>--ops</c> accepts.</summary>
+    public const string OpsAllowed = "a whole number from 1 to 2147483647";
+
+    private static int ParseWhole(ArgumentResult r, string name, int min, string allowed)
+    {
+        if (Single(r) is not string text)
+            return 0;
+        string t = text.Trim();
+        if (t.Length == 0 || !t.All(char.IsAsciiDigit))
+            r.AddError($"{name} '{text}' is not a whole number; give {allowed}");
+        else if (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < min)
+            r.AddError($"{name} '{text}' is out of range; give {allowed}");
+        else
+            return n;
+        return 0;
+    }
+
+    private static Command StressCommand()
+    {
+        var cmd = new Command("stress",
+            "boot a PC and run a seeded random mix of fork, exit, exec, mmap, munmap, mprotect, mremap, mlock, brk, " +
+            "user reads and writes, kmalloc and vmalloc over its CPUs, checking every invariant and reading back every byte " +
+            "after each operation; prints ops/s, checks made and bytes verified");
+        var seed = new Option<int>("--seed")
+        {
+            Description = "seed of the random choices: " + SeedAllowed + " (default 1)",
+            HelpName = "n",
+            DefaultValueFactory = _ => 1,
+            CustomParser = r => ParseWhole(r, "--seed", 0, SeedAllowed),
+        };
+        var ops = new Option<int>("--ops")
+        {
+            Description = "operations to run: " + OpsAllowed + " (default 10000)",
+            HelpName = "n",
+            DefaultValueFactory = _ => 10000,
+            CustomParser = r => ParseWhole(r, "--ops", 1, OpsAllowed),
+        };
+        cmd.Options.Add(seed);
+        cmd.Options.Add(ops);
+        var opts = new MachineOptions();
+        opts.AddTo(cmd);
+        cmd.SetAction(r =>
+        {
+            TextWriter o = r.InvocationConfiguration.Output;
+            MachineConfig config = opts.Config(r);
+            StressResult result;
+            try
+            {
+                result = Stress.Run(new StressOptions(r.GetValue(seed), r.GetValue(ops), config));
+            }
+            catch (StressFailureException e)
+            {
+                r.InvocationConfiguration.Error.WriteLine($"vm stress: {OneLine(e.Message)}");
+                if (e.InnerException is { } inner)
+                    r.InvocationConfiguration.Error.WriteLine(inner.ToString());
+                return Failed;
+            }
+            o.Write(Describe(result, r.GetValue(seed), config));
+            return Ok;
+        });
+        return cmd;
+    }
+
+    /// <summary>The report <c>vm stress</c> prints for a clean run.</summary>
+    /// <param name="r">The run.</param>
+    /// <param name="seed">Its seed.</param>
+    /// <param name="config">Its machine.</param>
+    public static string Describe(StressResult r, int seed, MachineConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(config);
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        var s = new System.Text.StringBuilder();
+        double seconds = Math.Max(r.Elapsed.TotalSeconds, 1e-9);
+        s.AppendLine(inv, $"stress seed {seed}: {r.Ops} ops on {config.Cpus} CPU(s), {config.RamBytes >> 20} MiB, {(config.Pae ? "PAE" : "2-level")} page tables: clean");
+        s.AppendLine(inv, $"  {r.Ops / seconds:F0} ops/s ({r.Elapsed.TotalSeconds:F1} s, boot included)");
+        s.AppendLine(inv, $"  {r.InvariantChecks} invariant checks passed");
+        s.AppendLine(inv, $"  {r.BytesVerified} bytes verified ({r.BytesWritten} bytes written)");
+        s.AppendLine("  ops: " + string.Join(", ", r.OpCounts.Select(e => string.Create(inv, $"{e.Key} {e.Value}"))));
+        return s.ToString();
     }
 
     private static Command BootCommand()
