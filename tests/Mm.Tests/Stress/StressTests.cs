@@ -10,7 +10,7 @@ namespace LinuxVm.Mm.Tests.Stress;
 /// </summary>
 public class StressTests
 {
-    private const int Ops = 5000;
+    private const int Ops = 10000;
 
     private static MachineConfig Machine(int cpus) => new() { RamBytes = 16 << 20, Cpus = cpus };
 
