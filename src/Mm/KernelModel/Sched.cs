@@ -314,7 +314,7 @@ public sealed class Sched
             return 0;
         }
         uint expire = (uint)timeout + (uint)_kernel.Jiffies;
-        var timer = new TimerList { Expires = expire, Data = Current, Function = ProcessTimeout };
+        var timer = new TimerList(ProcessTimeout) { Expires = expire, Data = Current };
         _kernel.Timer.AddTimer(timer);
         Schedule();
         _kernel.Timer.DelTimerSync(timer);

@@ -11,9 +11,15 @@ namespace LinuxVm.Mm.KernelModel;
 [Linux("include/linux/timer.h", "struct timer_list")]
 public sealed class TimerList
 {
-    /// <summary>Creates a timer that is not pending (<c>init_timer</c>).</summary>
+    /// <summary>Creates a timer that is not pending (<c>init_timer</c>) and will call <paramref name="function"/> when it fires.</summary>
+    /// <param name="function">What runs when the timer fires; fixed for the timer's life.</param>
     [Linux("include/linux/timer.h", "init_timer")]
-    public TimerList() => List = new ListHead(this) { Next = null!, Prev = null! };
+    public TimerList(Action<object?> function)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        Function = function;
+        List = new ListHead(this) { Next = null!, Prev = null! };
+    }
 
     /// <summary>The link in one of the timer wheel's lists; both pointers null while the timer is not pending.</summary>
     [Linux("include/linux/timer.h", "timer_list.list")]
@@ -29,7 +35,7 @@ public sealed class TimerList
 
     /// <summary>What runs when the timer fires, in the timer bottom half.</summary>
     [Linux("include/linux/timer.h", "timer_list.function")]
-    public Action<object?>? Function { get; set; }
+    public Action<object?> Function { get; }
 
     /// <summary>True while the timer is queued.</summary>
     [Linux("include/linux/timer.h", "timer_pending")]
@@ -263,7 +269,7 @@ public sealed class Timer
                 if (curr == head)
                     break;
                 var timer = (TimerList)curr.Owner!;
-                Action<object?> fn = timer.Function!;
+                Action<object?> fn = timer.Function;
                 object? data = timer.Data;
                 DetachTimer(timer);
                 timer.List.Next = timer.List.Prev = null!;
