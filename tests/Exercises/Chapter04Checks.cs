@@ -16,23 +16,6 @@ public class Chapter04Checks
     private const uint Rw = Mman.ProtRead | Mman.ProtWrite;
     private const uint Page = 0x1000;
 
-    private sealed class Pc
-    {
-        public Pc()
-        {
-            Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
-            K = Machine.Kernel;
-            K.Driver.Spawn("init", image: new ProgramImage("init"));
-            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
-        }
-
-        public Machine Machine { get; }
-        public Kernel K { get; }
-        public TaskStruct P { get; }
-
-        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
-    }
-
     /// <summary>
     /// Q: A process has touched 3 pages of a shared anonymous mapping (they are page cache now).
     /// With F pages free, what is the largest private writable mmap the kernel will promise, and
@@ -47,7 +30,7 @@ public class Chapter04Checks
     [Fact, Chapter(4)]
     public void OnlyPrivateWritableMappings_AreChecked_AgainstFreePlusPageCache()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint shared = pc.Run(s => s.Mmap(0, 3 * Page, Rw, Mman.MapShared | Mman.MapAnonymous));
         for (uint i = 0; i < 3; i++)
             Assert.True(pc.Machine.Arch.User.WriteU32(pc.P, shared + i * Page, i));
@@ -78,7 +61,7 @@ public class Chapter04Checks
     [Fact, Chapter(4)]
     public void MremapFixed_MovesToTheCallersAddress_ReplacingWhatWasThere()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         const uint A = 0x40000000, B = 0x50000000;
         UserSpace user = pc.Machine.Arch.User;
         Assert.Equal(A, pc.Run(s => s.Mmap(A, 2 * Page, Rw, Mman.MapPrivate | Mman.MapAnonymous | Mman.MapFixed)));
@@ -106,7 +89,7 @@ public class Chapter04Checks
     [Fact, Chapter(4)]
     public void WithoutCapIpcLock_MunlockWorks_ButMunlockallIsRefused()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint a = pc.Run(s => s.Mmap(0, 2 * Page, Rw, Mman.MapPrivate | Mman.MapAnonymous));
         Assert.Equal(0, pc.Run(s => s.Mlock(a, Page)));
         pc.P.CapEffective &= ~Capability.CapToMask(Capability.CapIpcLock);
@@ -162,7 +145,7 @@ public class Chapter04Checks
     [Fact, Chapter(4)]
     public void MlockallFutureAlone_UnlocksTheRegionsThatWereLocked()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint a = pc.Run(s => s.Mmap(0, 2 * Page, Rw, Mman.MapPrivate | Mman.MapAnonymous));
         Assert.Equal(0, pc.Run(s => s.Mlock(a, 2 * Page)));
         Assert.Equal(2u, pc.P.Mm!.LockedVm);

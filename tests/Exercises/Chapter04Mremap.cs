@@ -16,26 +16,6 @@ public class Chapter04Mremap
     private const uint Anon = Mman.MapPrivate | Mman.MapAnonymous;
     private const uint Page = 0x1000;
 
-    private sealed class Pc
-    {
-        public Pc()
-        {
-            Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
-            K = Machine.Kernel;
-            K.Mmap.DebugMmRb = true;
-            K.Driver.Spawn("init", image: new ProgramImage("init"));
-            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
-        }
-
-        public Machine Machine { get; }
-        public Kernel K { get; }
-        public TaskStruct P { get; }
-
-        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
-
-        public string[] Maps() => K.ProcPid.Maps(P.Pid).TrimEnd('\n').Split('\n');
-    }
-
     /// <summary>
     /// Q: a 4-page mapping at 0x40000000 and a 2-page one at 0x40010000. In 2.4.20, what does
     /// mremap(0x40000000, 4 pages, 2 pages, MREMAP_MAYMOVE | MREMAP_FIXED, 0x40010000) return, and
@@ -49,7 +29,7 @@ public class Chapter04Mremap
     [Fact, Chapter(4)]
     public void FixedShrinkToAnotherAddress_FailsAfterUnmappingTwice()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint a = pc.Run(s => s.Mmap(0, 4 * Page, Rw, Anon));
         uint b = pc.Run(s => s.Mmap(0x40010000, 2 * Page, Rw, Anon | Mman.MapFixed));
         Assert.Equal(0x40000000u, a);
@@ -72,7 +52,7 @@ public class Chapter04Mremap
     [Fact, Chapter(4)]
     public void ShrinkWhoseEndWrapsAround_UnmapsSomethingElse()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint x = pc.Run(s => s.Mmap(0x41a2c000, 4 * Page, Mman.ProtRead, Anon | Mman.MapFixed));
         Assert.Equal(0x41a2c000u, x);
 

@@ -18,31 +18,6 @@ public class Chapter04Vmas
     private const uint Anon = Mman.MapPrivate | Mman.MapAnonymous;
     private const uint Page = 0x1000;
 
-    private sealed class Pc
-    {
-        public Pc()
-        {
-            Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
-            K = Machine.Kernel;
-            K.Mmap.DebugMmRb = true;
-            K.Driver.Spawn("init", image: new ProgramImage("init"));
-            P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
-        }
-
-        public Machine Machine { get; }
-        public Kernel K { get; }
-        public TaskStruct P { get; }
-        public MmStruct Mm => P.Mm!;
-        public Syscalls Sys => K.Syscalls;
-
-        public T Run<T>(Func<Syscalls, T> call) => K.Driver.RunAs(P, () => call(K.Syscalls));
-
-        public string[] Maps() => K.ProcPid.Maps(P.Pid).TrimEnd('\n').Split('\n');
-
-        public string Status(string tag) =>
-            K.ProcPid.Status(P.Pid).Split('\n').Single(l => l.StartsWith(tag + ":", StringComparison.Ordinal));
-    }
-
     /// <summary>
     /// Q: where does the first anonymous mmap without an address land? A: exec used only addresses
     /// below 0x08060000 and above 0xbfff0000, so the first-fit search from TASK_UNMAPPED_BASE finds
@@ -51,7 +26,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void FirstMmap_LandsAtTaskUnmappedBase()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         Assert.Equal(0x40000000u, pc.K.Mmap.TaskUnmappedBase);
         Assert.Equal(0x40000000u, pc.Run(s => s.Mmap(0, 3 * Page, Rw, Anon)));
     }
@@ -65,7 +40,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void Mmap_TakesTheFirstHoleThatIsBigEnough()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint a = pc.Run(s => s.Mmap(0, 2 * Page, Rw, Anon));
         pc.Run(s => s.Mmap(0, Page, Mman.ProtRead, Anon));
         pc.Run(s => s.Mmap(0, Page, Rw, Anon));
@@ -82,7 +57,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void AdjacentAnonymousMappings_WithTheSameFlags_Merge()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         int before = pc.Mm.MapCount;
         pc.Run(s => s.Mmap(0, 2 * Page, Rw, Anon));
         pc.Run(s => s.Mmap(0, 3 * Page, Rw, Anon));
@@ -97,7 +72,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void AdjacentMappings_WithDifferentProtection_StaySeparate()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         int before = pc.Mm.MapCount;
         pc.Run(s => s.Mmap(0, 2 * Page, Rw, Anon));
         pc.Run(s => s.Mmap(0, 3 * Page, Mman.ProtRead, Anon));
@@ -115,7 +90,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void MprotectOfTheMiddle_MakesThreeRegions_AndUndoingItMakesOne()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         int before = pc.Mm.MapCount;
         uint a = pc.Run(s => s.Mmap(0, 3 * Page, Rw, Anon));
         Assert.Equal(0, pc.Run(s => s.Mprotect(a + Page, Page, Mman.ProtRead)));
@@ -135,7 +110,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void Mlock_ShowsInVmLck_AndMunlockLeavesTheSplit()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         int before = pc.Mm.MapCount;
         uint a = pc.Run(s => s.Mmap(0, 8 * Page, Rw, Anon));
         Assert.Equal(0, pc.Run(s => s.Mlock(a + 2 * Page, 3 * Page)));
@@ -154,7 +129,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void LockingOverRlimitMemlock_IsRefused()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         pc.P.Rlim[Resource.RlimitMemlock].RlimCur = 4 * Page;
         uint a = pc.Run(s => s.Mmap(0, 8 * Page, Rw, Anon));
         int count = pc.Mm.MapCount;
@@ -175,7 +150,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void Brk_GrowsTheHeapRegionInPlace()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         int before = pc.Mm.MapCount;
         uint brk = pc.Run(s => s.Brk(0));
         Assert.Equal(0x0804f000u, brk);
@@ -193,7 +168,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void Mremap_ThatCannotGrowInPlace_Moves()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint a = pc.Run(s => s.Mmap(0, 2 * Page, Rw, Anon));
         pc.Run(s => s.Mmap(0, Page, Mman.ProtRead, Anon));
         Assert.Equal(unchecked((uint)-Errno.Enomem), pc.Run(s => s.Mremap(a, 2 * Page, 4 * Page)));
@@ -210,7 +185,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void FreshProcess_MapsLikeA24ElfProcess()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         Assert.Equal(
         [
             "08048000-0804c000 r-xp 00000000 00:00 0",
@@ -230,7 +205,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void MunmapOfTheMiddle_SplitsTheRegion()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         uint a = pc.Run(s => s.Mmap(0, 3 * Page, Rw, Anon));
         Assert.Equal(0, pc.Run(s => s.Munmap(a + Page, Page)));
         Assert.Contains("40000000-40001000 rw-p 00000000 00:00 0", pc.Maps());
@@ -247,7 +222,7 @@ public class Chapter04Vmas
     [Fact, Chapter(4)]
     public void BadCalls_GetTheErrnoOf24_AndChangeNothing()
     {
-        var pc = new Pc();
+        var pc = new ProgramPc();
         string before = pc.K.ProcPid.Maps(pc.P.Pid);
         Assert.Equal(-Errno.Einval, pc.Run(s => s.Munmap(0x40000123, Page)));
         Assert.Equal(unchecked((uint)-Errno.Einval), pc.Run(s => s.Mmap(0, Page, Rw, Mman.MapAnonymous)));
