@@ -94,19 +94,11 @@ public sealed class RwSemaphore
     [Linux("include/asm-i386/rwsem.h", "__down_read_trylock")]
     public int DownReadTrylock()
     {
+        // The i386 version retries a compare-and-exchange until no other CPU got in between; one
+        // CPU runs at a time here, so the first attempt always stands.
         int result = Count;
-        while (true)
-        {
-            int tmp = result + RwsemActiveReadBias;
-            if (tmp <= 0)
-                break;
-            if (Count == result)
-            {
-                Count = tmp;
-                break;
-            }
-            result = Count;
-        }
+        if (result + RwsemActiveReadBias > 0)
+            Count = result + RwsemActiveReadBias;
         return result >= 0 ? 1 : 0;
     }
 

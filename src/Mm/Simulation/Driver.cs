@@ -288,9 +288,9 @@ public sealed class Driver
         bool busy = false;
         for (int cpu = 0; cpu < _kernel.SmpNumCpus; cpu++)
             busy |= Sched.CpuCurr(cpu) != Sched.InitTasks[cpu];
-        uint? next = _kernel.Timer.NextExpiry();
         if (!busy)
         {
+            uint? next = _kernel.Timer.NextExpiry();
             if (next is null)
                 throw Deadlock();
             uint now = (uint)_kernel.Jiffies;
@@ -299,7 +299,7 @@ public sealed class Driver
         }
         else
         {
-            if (next is null && !RunnableInKernel())
+            if (_kernel.Timer.Queued == 0 && !RunnableInKernel())
                 throw Deadlock();
             if (++_busyTicks > MaxBusyTicks)
                 throw new DeadlockException($"{_waitingFor} did not finish in an hour of simulated time");

@@ -53,9 +53,6 @@ public sealed class KernelStacks : IDisposable
     /// <summary>Host threads of this machine alive now (parked or running), the outside thread not counted.</summary>
     public int LiveThreads => _threads.Count;
 
-    /// <summary>Context switches that moved the baton from one host thread to another.</summary>
-    public long HandOffs { get; private set; }
-
     /// <summary>When true, every context switch is appended to <see cref="SwitchTrace"/>.</summary>
     public bool TraceSwitches { get; set; }
 
@@ -69,20 +66,19 @@ public sealed class KernelStacks : IDisposable
     /// <param name="task">A task.</param>
     internal bool OutsideRuns(TaskStruct task) => _outside.Task == task;
 
-    // The thread that runs the machine when no task's code is to be continued.
-    private HostStack Executor
+    // The thread that runs the machine when no task's code is to be continued: the outside
+    // thread unless it is a sleeping task's stack, else the machine thread, started the first
+    // time it is needed.
+    private HostStack Executor()
     {
-        get
+        if (_outside.Task == null)
+            return _outside;
+        if (_machine == null)
         {
-            if (_outside.Task == null)
-                return _outside;
-            if (_machine == null)
-            {
-                _machine = new HostStack("machine", null);
-                StartThread(_machine, () => MachineMain(_machine));
-            }
-            return _machine;
+            _machine = new HostStack("machine", null);
+            StartThread(_machine, () => MachineMain(_machine));
         }
+        return _machine;
     }
 
     /// <summary>The outside thread becomes <paramref name="task"/>'s kernel stack for a system call.</summary>
@@ -146,7 +142,7 @@ public sealed class KernelStacks : IDisposable
         if (TraceSwitches)
             SwitchTrace.Add((_kernel.Jiffies, _kernel.CurrentCpu, prev.Pid, next.Pid));
         HostStack me = _running;
-        HostStack target = next.KernelStack ?? Executor;
+        HostStack target = next.KernelStack ?? Executor();
         bool asPrev = prev.KernelStack == me && me.Task == prev;
         if (target == me)
             return asPrev;
@@ -162,7 +158,6 @@ public sealed class KernelStacks : IDisposable
     // The baton goes to `to`; the caller must park (or end) straight after.
     private void HandOff(HostStack to)
     {
-        HandOffs++;
         _running = to;
         to.Go.Release();
     }
@@ -211,7 +206,7 @@ public sealed class KernelStacks : IDisposable
             }
             // Back to user mode: the task has no kernel code left to run.
             ReleaseStack(me, task);
-            HandOff(Executor);
+            HandOff(Executor());
         }
         catch (Exception e)
         {
