@@ -20,7 +20,7 @@ namespace LinuxVm.Arch.X86;
 /// </code>
 /// How the simulation runs it: the <see cref="Mmu"/> calls <see cref="HandleException"/> when a
 /// translation fails. The handler runs do_page_fault with the registers of the access in progress
-/// (<see cref="SetRegs"/>), then does what the return from the exception would do: for a user-mode
+/// (the task's <see cref="ThreadStruct.AccessRegs"/>), then does what the return from the exception would do: for a user-mode
 /// fault, deliver pending signals (a SIGSEGV kills the task); for a kernel fault fixed up through
 /// the exception table, abandon the access so that the copy routine resumes at its fixup.
 /// </remarks>
@@ -28,8 +28,7 @@ public sealed class Fault
 {
     private readonly I386 _arch;
     private readonly Kernel _kernel;
-    private readonly PtRegs?[] _regs;
-    private readonly PtRegs[] _kernelRegs;
+    private readonly PtRegs _kernelRegs = new() { Eip = KernelImage.Text };
 
     /// <summary>Creates the handler; the architecture gives <see cref="HandleException"/> to the MMU it builds.</summary>
     /// <param name="arch">The architecture.</param>
@@ -37,10 +36,6 @@ public sealed class Fault
     {
         _arch = arch;
         _kernel = arch.Kernel;
-        _regs = new PtRegs?[_kernel.SmpNumCpus];
-        _kernelRegs = new PtRegs[_kernel.SmpNumCpus];
-        for (int i = 0; i < _kernelRegs.Length; i++)
-            _kernelRegs[i] = new PtRegs { Eip = KernelImage.Text };
     }
 
     // The yield init makes when a fault finds no memory, before it tries the fault again.
@@ -63,40 +58,34 @@ public sealed class Fault
     /// <summary>Page faults handled since boot, every kind included.</summary>
     public long Faults { get; private set; }
 
-    /// <summary>Sets the registers of the access the CPU is about to make (null: kernel code with no fixup).</summary>
-    /// <param name="cpu">The CPU.</param>
-    /// <param name="regs">The registers a fault would push.</param>
-    public void SetRegs(int cpu, PtRegs? regs) => _regs[cpu] = regs;
-
-    /// <summary>The registers set for the access in progress on <paramref name="cpu"/>, or null.</summary>
-    /// <param name="cpu">The CPU.</param>
-    public PtRegs? ActiveRegs(int cpu) => _regs[cpu];
-
-    /// <summary>The registers a fault on <paramref name="cpu"/> would push now.</summary>
-    /// <param name="cpu">The CPU.</param>
-    public PtRegs RegsOf(int cpu) => _regs[cpu] ?? _kernelRegs[cpu];
+    /// <summary>The registers a fault in <paramref name="task"/>'s access in progress would push.</summary>
+    /// <param name="task">The task making the access.</param>
+    /// <remarks>Kernel code with no exception-table entry pushes a frame at the kernel's text,
+    /// which no fixup covers.</remarks>
+    public PtRegs RegsOf(TaskStruct task) => _arch.Thread(task).AccessRegs ?? _kernelRegs;
 
     // Exception 14 as the simulated CPU raises it: run the handler, then the exception return.
-    // True asks the MMU to retry the access; false abandons it (PageFaultException).
-    internal bool HandleException(Cpu cpu, uint address, uint errorCode)
+    // Returns the CPU on which to retry the access, the one the task runs on now (a handler that
+    // slept may have resumed it elsewhere), or null to abandon the access (PageFaultException).
+    internal Cpu? HandleException(Cpu cpu, uint address, uint errorCode)
     {
         Faults++;
-        PtRegs regs = RegsOf(cpu.Id);
-        uint eip = regs.Eip;
         TaskStruct tsk = _kernel.Current;
+        PtRegs regs = RegsOf(tsk);
+        uint eip = regs.Eip;
         DoPageFault(regs, errorCode);
 
         if (regs.Eip != eip)
-            return false; // an exception-table fixup: the access is abandoned, the copy resumes there
+            return null; // an exception-table fixup: the access is abandoned, the copy resumes there
         if (_kernel.Current != tsk || tsk.State == Sched.TaskZombie)
-            return false; // the task died (do_exit) while handling its fault
+            return null; // the task died (do_exit) while handling its fault
         if ((errorCode & 4) != 0 && tsk.Sigpending != 0)
         {
             // ret_from_exception to user mode: signals first. A fatal one ends the task here.
             _kernel.Signal.DoSignal();
-            return false;
+            return null;
         }
-        return true;
+        return _arch.CurrentCpuData;
     }
 
     /// <summary>

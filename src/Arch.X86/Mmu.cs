@@ -35,7 +35,7 @@ public sealed class Mmu
     /// <summary>Creates the paging unit reading tables from <paramref name="phys"/>, raising faults to <paramref name="pageFaultHandler"/>.</summary>
     /// <param name="phys">The machine's memory.</param>
     /// <param name="pageFaultHandler">The exception-14 handler (see <see cref="PageFaultHandler"/>); null for none.</param>
-    public Mmu(PhysicalMemory phys, Func<Cpu, uint, uint, bool>? pageFaultHandler = null)
+    public Mmu(PhysicalMemory phys, Func<Cpu, uint, uint, Cpu?>? pageFaultHandler = null)
     {
         _phys = phys;
         PageFaultHandler = pageFaultHandler;
@@ -43,11 +43,13 @@ public sealed class Mmu
 
     /// <summary>
     /// The page-fault handler (exception 14), called with the CPU, the faulting address and the
-    /// error code; it returns true when it fixed the mapping and the access should be retried.
-    /// Without one every fault is fatal and surfaces as <see cref="PageFaultException"/>. Set
-    /// when the MMU is built, like the IDT entry it stands for.
+    /// error code. It returns the CPU on which to retry the access when it fixed the mapping, or
+    /// null to abandon the access. The CPU it returns may differ from the one that faulted: a
+    /// handler that sleeps may resume its task on another CPU, and the faulting instruction runs
+    /// again there. Without a handler every fault is fatal and surfaces as
+    /// <see cref="PageFaultException"/>. Set when the MMU is built, like the IDT entry it stands for.
     /// </summary>
-    public Func<Cpu, uint, uint, bool>? PageFaultHandler { get; }
+    public Func<Cpu, uint, uint, Cpu?>? PageFaultHandler { get; }
 
     /// <summary>Page walks performed.</summary>
     public long Walks { get; private set; }
@@ -58,7 +60,20 @@ public sealed class Mmu
     /// <param name="write">True for a store.</param>
     /// <param name="user">True for a user-mode access (CPL 3).</param>
     /// <exception cref="PageFaultException">The fault was not resolved.</exception>
-    public ulong Translate(Cpu cpu, uint vaddr, bool write, bool user)
+    public ulong Translate(Cpu cpu, uint vaddr, bool write, bool user) => Translate(ref cpu, vaddr, write, user);
+
+    /// <summary>
+    /// Translates as <see cref="Translate(Cpu, uint, bool, bool)"/> does, and leaves in
+    /// <paramref name="cpu"/> the CPU the access completed on: after a fault whose handler slept,
+    /// the task may go on on another CPU, and every later access of the same instruction stream
+    /// must use that CPU's page tables and TLB.
+    /// </summary>
+    /// <param name="cpu">The CPU doing the access; on return, the CPU it completed on.</param>
+    /// <param name="vaddr">The linear address.</param>
+    /// <param name="write">True for a store.</param>
+    /// <param name="user">True for a user-mode access (CPL 3).</param>
+    /// <exception cref="PageFaultException">The fault was not resolved.</exception>
+    public ulong Translate(ref Cpu cpu, uint vaddr, bool write, bool user)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -67,8 +82,10 @@ public sealed class Mmu
             cpu.Cr2 = vaddr;
             // A handler that claims success but leaves the mapping broken would loop for ever on
             // hardware too; stop after a few rounds so the simulation reports it.
-            if (PageFaultHandler is null || attempt >= 3 || !PageFaultHandler(cpu, vaddr, errorCode))
+            Cpu? retryOn = PageFaultHandler is null || attempt >= 3 ? null : PageFaultHandler(cpu, vaddr, errorCode);
+            if (retryOn is null)
                 throw new PageFaultException(vaddr, errorCode, cpu.Id);
+            cpu = retryOn;
         }
     }
 
@@ -236,7 +253,7 @@ public sealed class Mmu
         while (destination.Length > 0)
         {
             int n = (int)Math.Min(0x1000 - (vaddr & 0xFFF), (uint)destination.Length);
-            _phys.Read(Translate(cpu, vaddr, false, user), destination[..n]);
+            _phys.Read(Translate(ref cpu, vaddr, false, user), destination[..n]);
             destination = destination[n..];
             vaddr += (uint)n;
         }
@@ -252,7 +269,7 @@ public sealed class Mmu
         while (source.Length > 0)
         {
             int n = (int)Math.Min(0x1000 - (vaddr & 0xFFF), (uint)source.Length);
-            _phys.Write(Translate(cpu, vaddr, true, user), source[..n]);
+            _phys.Write(Translate(ref cpu, vaddr, true, user), source[..n]);
             source = source[n..];
             vaddr += (uint)n;
         }

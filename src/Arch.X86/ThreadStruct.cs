@@ -56,6 +56,17 @@ public sealed class ThreadStruct
     public PtRegs Regs { get; } = new();
 
     /// <summary>
+    /// The registers a page fault would push for the access this task is making now: its user
+    /// registers while it runs in user mode, a kernel frame at the copy instruction while a
+    /// uaccess routine runs, and null in kernel code with no exception-table entry.
+    /// </summary>
+    /// <remarks>Port note: the CPU pushes pt_regs onto the faulting task's kernel stack when the
+    /// fault happens. The simulation names them before the access instead, and keeps them with
+    /// the task rather than the CPU, so that a fault handler that sleeps, and a task that resumes
+    /// on another CPU, still see the frame of their own access.</remarks>
+    public PtRegs? AccessRegs { get; set; }
+
+    /// <summary>
     /// The highest address + 1 that the uaccess checks let the task pass to the kernel
     /// (<c>task_struct.addr_limit</c>): USER_DS (PAGE_OFFSET) normally, KERNEL_DS while the
     /// kernel calls its own system calls on kernel buffers (set_fs).

@@ -89,9 +89,10 @@ public sealed class Uaccess
     private uint CopyLoop(uint insn, uint user, int n, bool write, Span<byte> buffer, ReadOnlySpan<byte> source)
     {
         Cpu cpu = _arch.CurrentCpuData;
-        PtRegs? saved = _arch.Fault.ActiveRegs(cpu.Id);
+        ThreadStruct thread = _arch.Thread(_kernel.Current);
+        PtRegs? saved = thread.AccessRegs;
         var kregs = new PtRegs { Eip = insn, Esp = saved?.Esp ?? 0 };
-        _arch.Fault.SetRegs(cpu.Id, kregs);
+        thread.AccessRegs = kregs;
         int done = 0;
         try
         {
@@ -102,7 +103,7 @@ public sealed class Uaccess
                 ulong paddr;
                 try
                 {
-                    paddr = _arch.Mmu.Translate(cpu, vaddr, write, false);
+                    paddr = _arch.Mmu.Translate(ref cpu, vaddr, write, false);
                 }
                 catch (PageFaultException) when (kregs.Eip != insn)
                 {
@@ -118,7 +119,7 @@ public sealed class Uaccess
         }
         finally
         {
-            _arch.Fault.SetRegs(cpu.Id, saved);
+            thread.AccessRegs = saved;
         }
     }
 

@@ -32,37 +32,38 @@ public sealed class UserSpace
         _fault = arch.Fault;
     }
 
-    // Enters user mode on this CPU as `current`: the fault handler will see its user registers,
-    // and its page directory must be the one in cr3 (schedule's switch_mm put it there; a task
-    // switched to before the handler was installed gets it now).
-    private Cpu Enter(out TaskStruct task)
+    // Enters user mode on this CPU as `current`: a fault will push its user registers, and its
+    // page directory must be the one in cr3 (schedule's switch_mm put it there; a task switched
+    // to before the handler was installed gets it now).
+    private Cpu Enter(out ThreadStruct thread)
     {
-        task = _kernel.Current;
+        TaskStruct task = _kernel.Current;
         Cpu cpu = _arch.CurrentCpuData;
         var mm = task.Mm ?? throw new InvalidOperationException($"task {task} has no user address space");
         if (cpu.Cr3 != mm.Pgd - I386.PageOffsetValue)
             _arch.SwitchMm(_kernel.InitMm, mm, task, cpu.Id);
-        // The last task's registers are remembered: looking them up is the costliest step here.
+        // The last task's thread state is remembered: looking it up is the costliest step here.
         if (task != _lastTask)
         {
-            _lastRegs = _arch.Thread(task).Regs;
+            _lastThread = _arch.Thread(task);
             _lastTask = task;
         }
-        _fault.SetRegs(cpu.Id, _lastRegs);
+        thread = _lastThread!;
+        thread.AccessRegs = thread.Regs;
         return cpu;
     }
 
     private TaskStruct? _lastTask;
-    private PtRegs? _lastRegs;
+    private ThreadStruct? _lastThread;
 
-    private void Leave(Cpu cpu) => _fault.SetRegs(cpu.Id, null);
+    private static void Leave(ThreadStruct thread) => thread.AccessRegs = null;
 
     /// <summary>The current task loads bytes from its address <paramref name="vaddr"/>.</summary>
     /// <param name="vaddr">User address.</param>
     /// <param name="destination">Where the bytes go.</param>
     public bool Read(uint vaddr, Span<byte> destination)
     {
-        Cpu cpu = Enter(out _);
+        Cpu cpu = Enter(out ThreadStruct thread);
         try
         {
             _mmu.Read(cpu, vaddr, destination, user: true);
@@ -74,7 +75,7 @@ public sealed class UserSpace
         }
         finally
         {
-            Leave(cpu);
+            Leave(thread);
         }
     }
 
@@ -83,7 +84,7 @@ public sealed class UserSpace
     /// <param name="source">The bytes.</param>
     public bool Write(uint vaddr, ReadOnlySpan<byte> source)
     {
-        Cpu cpu = Enter(out _);
+        Cpu cpu = Enter(out ThreadStruct thread);
         try
         {
             _mmu.Write(cpu, vaddr, source, user: true);
@@ -95,7 +96,7 @@ public sealed class UserSpace
         }
         finally
         {
-            Leave(cpu);
+            Leave(thread);
         }
     }
 
@@ -104,7 +105,7 @@ public sealed class UserSpace
     /// <param name="value">The word (0 when the load failed).</param>
     public bool ReadU32(uint vaddr, out uint value)
     {
-        Cpu cpu = Enter(out _);
+        Cpu cpu = Enter(out ThreadStruct thread);
         try
         {
             value = _mmu.ReadU32(cpu, vaddr, user: true);
@@ -117,7 +118,7 @@ public sealed class UserSpace
         }
         finally
         {
-            Leave(cpu);
+            Leave(thread);
         }
     }
 
@@ -126,7 +127,7 @@ public sealed class UserSpace
     /// <param name="value">The word.</param>
     public bool WriteU32(uint vaddr, uint value)
     {
-        Cpu cpu = Enter(out _);
+        Cpu cpu = Enter(out ThreadStruct thread);
         try
         {
             _mmu.WriteU32(cpu, vaddr, value, user: true);
@@ -138,7 +139,7 @@ public sealed class UserSpace
         }
         finally
         {
-            Leave(cpu);
+            Leave(thread);
         }
     }
 
@@ -153,13 +154,15 @@ public sealed class UserSpace
     /// <param name="write">Store (true) or load (false).</param>
     public int TouchPages(uint start, int pages, bool write = true)
     {
-        Cpu cpu = Enter(out _);
+        Cpu cpu = Enter(out ThreadStruct thread);
         int done = 0;
         try
         {
             for (; done < pages; done++)
             {
                 uint vaddr = start + ((uint)done << 12);
+                // A fault that slept may have resumed the task on another CPU.
+                cpu = _arch.CurrentCpuData;
                 if (write)
                     _mmu.WriteU32(cpu, vaddr, (uint)done, user: true);
                 else
@@ -171,7 +174,7 @@ public sealed class UserSpace
         }
         finally
         {
-            Leave(cpu);
+            Leave(thread);
         }
         return done;
     }

@@ -117,7 +117,7 @@ public class MmuTlbTests
         {
             calls++;
             m.Arch.SetPte(ptep, saved);
-            return true;
+            return cpu;
         });
         mmu.WriteU32(m.CurrentCpu, va, 9);
         Assert.Equal(1, calls);
