@@ -75,14 +75,14 @@ public sealed partial class Shmem
     [Linux("mm/shmem.c", "SHMEM_MAX_BYTES")]
     public const ulong ShmemMaxBytes = (ulong)ShmemMaxIndex << PageShift;
 
-    /// <summary>The size a directory pretends each entry takes.</summary>
-    [Linux("mm/shmem.c", "BOGO_DIRENT_SIZE")]
-    public const int BogoDirentSize = 20;
-
     /// <summary>Pages to account for a file of <paramref name="size"/> bytes.</summary>
     /// <param name="size">Bytes.</param>
     [Linux("mm/shmem.c", "VM_ACCT")]
     public static long VmAcct(long size) => (size + PageSize - 1) >> PageShift;
+
+    /// <summary>The size a directory pretends each entry takes.</summary>
+    [Linux("mm/shmem.c", "BOGO_DIRENT_SIZE")]
+    public const int BogoDirentSize = 20;
 
     /// <summary>The superblock's shmem part.</summary>
     /// <param name="sb">A shmem superblock.</param>
