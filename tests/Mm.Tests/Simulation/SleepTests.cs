@@ -261,7 +261,7 @@ public class SleepTests
         var threads = new List<int>();
         for (int i = 0; i < 200; i++)
         {
-            var k = new Kernel(new LinuxVm.Mm.Sim.PhysicalMemory(1024), new LinuxVm.Arch.X86.I386(), 1);
+            var k = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { RamBytes = LinuxVm.Arch.X86.MachineConfig.MinRam }).Kernel;
             TaskStruct t = k.Driver.Spawn("sleeper");
             var sem = new KSemaphore(k, "never", 0);
             k.Driver.Start(t, sem.Down);                                   // sleeps forever
