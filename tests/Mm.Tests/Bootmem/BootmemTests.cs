@@ -1,13 +1,17 @@
 using FsCheck.Xunit;
 using LinuxVm.Arch.X86;
 
-namespace LinuxVm.Mm.Tests.PageAllocTests;
+namespace LinuxVm.Mm.Tests.BootmemTests;
 
 public class BootmemTests
 {
     // A PC stopped right after setup_memory: bootmem holds the low RAM and nothing is allocated.
     private static Kernel AfterSetupMemory(uint megabytes) =>
         Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.SetupMemory }).Kernel;
+
+    // A PC booted up to mem_init, which hands bootmem's free pages to the buddy allocator.
+    private static Machine AfterMemInit(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.MemInit });
 
     [Property(MaxTest = 50)]
     public bool RandomBootAllocations_NeverOverlap_AndStayOnFreeRam(ushort[] sizes, byte[] kinds)
@@ -59,7 +63,7 @@ public class BootmemTests
     [Fact]
     public void BootmemIsGone_AfterFreeAll_AndMeminfoAddsUp()
     {
-        var pc = PageAllocTests.AfterMemInit(64);
+        var pc = AfterMemInit(64);
         Assert.False(pc.Kernel.Bootmem.IsActive);
         string meminfo = pc.Kernel.ProcMisc.MeminfoReadProc();
         Assert.Contains($"MemTotal:     {pc.Arch.Init.TotalramPages * 4,8} kB\n", meminfo);
@@ -70,7 +74,7 @@ public class BootmemTests
     [Fact]
     public void ShowFreeAreas_PrintsEveryZoneAndTheListsOfTheFirstNode()
     {
-        var k = PageAllocTests.AfterMemInit(64).Kernel;
+        var k = AfterMemInit(64).Kernel;
         string[] lines = k.PageAlloc.ShowFreeAreas().TrimEnd('\n').Split('\n');
         Assert.Equal(8, lines.Length);
         Assert.StartsWith("Free pages:", lines[0]);

@@ -1,7 +1,7 @@
 using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Tests.KernelModel;
 
-namespace LinuxVm.Mm.Tests;
+namespace LinuxVm.Mm.Tests.OomKillTests;
 
 public class OomKillTests
 {
