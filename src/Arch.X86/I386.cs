@@ -35,10 +35,12 @@ public sealed partial class I386 : IArchitecture
     /// <summary>Builds the architecture for a kernel compiled with or without PAE.</summary>
     /// <param name="pae">True for CONFIG_HIGHMEM64G (3-level PAE tables), false for CONFIG_HIGHMEM4G (2-level).</param>
     /// <param name="cpuHasPse">Whether the simulated CPU offers 4 MiB pages (a Pentium III does); without it pagetable_init builds 4 KiB page tables for the direct map.</param>
-    public I386(bool pae = false, bool cpuHasPse = true)
+    /// <param name="shapedZones">A zone layout chosen by hand (see <see cref="MachineConfig.Zones"/>), or null for the one the boot computes.</param>
+    public I386(bool pae = false, bool cpuHasPse = true, ZoneSizes? shapedZones = null)
     {
         Pae = pae;
         CpuHasPse = cpuHasPse;
+        ShapedZones = shapedZones;
         _layout = pae ? new PgtableThreeLevel() : new PgtableTwoLevel();
     }
 
@@ -62,6 +64,9 @@ public sealed partial class I386 : IArchitecture
         User = new UserSpace(this);
         Uaccess = new Uaccess(this);
     }
+
+    /// <summary>The zone layout a test machine asked for instead of the computed one (<see cref="MachineConfig.Zones"/>), or null.</summary>
+    public ZoneSizes? ShapedZones { get; }
 
     /// <summary>arch/i386/mm/ioremap.c: mapping device memory into the vmalloc range.</summary>
     public Ioremap Ioremap { get; private set; } = null!;

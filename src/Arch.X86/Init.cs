@@ -291,6 +291,12 @@ public sealed class Init
     [Linux("arch/i386/mm/init.c", "zone_sizes_init")]
     private void ZoneSizesInit()
     {
+        // Port note: a test machine may bring its own layout (MachineConfig.Zones), one no PC has.
+        if (_arch.ShapedZones is { } shaped)
+        {
+            K.PageAlloc.FreeAreaInit([shaped.Dma, shaped.Normal, shaped.HighMem]);
+            return;
+        }
         uint[] zonesSize = [0, 0, 0];
         uint maxDma = (uint)(K.Pa(_arch.MaxDmaAddress) >> PageShift);
         uint low = K.Bootmem.MaxLowPfn;

@@ -44,9 +44,13 @@ public sealed class Machine : IDisposable
     /// <summary>The kernel's log since power-on.</summary>
     public IReadOnlyList<string> Log => Kernel.KernelLog;
 
-    /// <summary>Builds and boots a PC.</summary>
-    /// <param name="config">RAM size, PAE, CPUs; null for the default 64 MiB uniprocessor without PAE.</param>
-    /// <exception cref="ArgumentException">A configuration value is out of range.</exception>
+    /// <summary>
+    /// Builds and boots a PC: the one way to get a kernel, for the <c>vm</c> tool, the tests, the
+    /// exercises and the figures alike. <see cref="MachineConfig.StopAfter"/> ends the boot after
+    /// a given step, and <see cref="MachineConfig.Zones"/> shapes the zones for allocator tests.
+    /// </summary>
+    /// <param name="config">RAM size, PAE, CPUs, where to stop; null for the default 64 MiB uniprocessor without PAE, booted fully.</param>
+    /// <exception cref="ArgumentException">A configuration value is out of range, or two options do not go together.</exception>
     public static Machine Boot(MachineConfig? config = null)
     {
         config ??= new MachineConfig();
@@ -58,12 +62,13 @@ public sealed class Machine : IDisposable
         var phys = new PhysicalMemory((uint)(top >> PageConstants.PageShift));
         phys.IsRam = pfn => biosMap.Any(e => e.Type == E820.Ram && ((ulong)pfn << 12) >= e.Addr && ((ulong)(pfn + 1) << 12) <= e.End);
 
-        var arch = new I386(config.Pae, config.Pse);
+        var arch = new I386(config.Pae, config.Pse, config.Zones);
         var kernel = new Kernel(phys, arch, config.Cpus);
         var machine = new Machine(config, biosMap, kernel, arch);
 
         machine.StartupHeadS();
-        machine.StartKernel();
+        if (config.StopAfter != BootStage.Startup32)
+            machine.StartKernel();
         return machine;
     }
 
@@ -91,6 +96,7 @@ public sealed class Machine : IDisposable
     // init thread (rest_init -> init -> do_basic_setup) that runs mm/'s initcalls. Every object
     // exists already (the Kernel constructor made them); this is where they are initialised, and
     // the only place. Steps of start_kernel that the port does not model are named where they run.
+    // A test machine may stop after any step that has a BootStage (MachineConfig.StopAfter).
     private void StartKernel()
     {
         Kernel k = Kernel;
@@ -99,32 +105,46 @@ public sealed class Machine : IDisposable
         // printk(linux_banner)
         k.Printk("Linux version 2.4.20 (root@companion) (gcc version 2.95.4) #1 SMP");
         // setup_arch: the e820 map, bootmem, paging_init (kernel page tables and the zones).
-        Arch.Setup.SetupArch(BiosMap);
+        Arch.Setup.SetupArch(BiosMap, stopAfterSetupMemory: Stops(BootStage.SetupMemory));
+        if (Stops(BootStage.SetupMemory) || Stops(BootStage.SetupArch))
+            return;
         k.Printk("Kernel command line: ro root=/dev/hda1");
         // parse_options, trap_init, init_IRQ, sched_init, softirq_init, time_init, console_init:
         // not modelled here (the scheduler's init_task is built with the kernel).
 
         // sched_init: the timer wheel starts empty (init_timervecs).
         k.Timer.InitTimervecs();
+        if (Stops(BootStage.SchedInit))
+            return;
 
         // kmem_cache_init: the slab allocator sizes cache_cache now, the general caches once
         // mem_init has handed the free pages to the buddy allocator.
         k.Slab.ConfigDebugSlab = Config.DebugSlab;
         k.Slab.KmemCacheInit();
+        if (Stops(BootStage.KmemCacheInit))
+            return;
 
         // mem_init: free_all_bootmem and the high pages go to the buddy allocator.
         Arch.Init.MemInit();
+        if (Stops(BootStage.MemInit))
+            return;
 
         // kmem_cache_sizes_init: the kmalloc caches.
         k.Slab.KmemCacheSizesInit();
+        if (Stops(BootStage.KmemCacheSizesInit))
+            return;
 
         // pgtable_cache_init: with PAE, the slab cache of page directories.
         Arch.Init.PgtableCacheInit();
+        if (Stops(BootStage.PgtableCacheInit))
+            return;
 
         // fork_init, proc_caches_init, vfs_caches_init, buffer_init: not modelled.
         // page_cache_init takes the page hash table, one bucket per page of RAM, from the buddy
         // allocator.
         k.Filemap.PageCacheInit(k.Memory.NumPhyspages);
+        if (Stops(BootStage.PageCacheInit))
+            return;
 
         // vfs_caches_init mounts bdev and rootfs, proc_root_init mounts /proc, and sock_init (in
         // do_basic_setup) mounts sockfs: each takes an unnamed device number before the initcalls
@@ -137,11 +157,15 @@ public sealed class Machine : IDisposable
 
         // smp_init: start the other processors; the last step drops the boot identity mapping.
         Arch.Smpboot.SmpBootCpus();
+        if (Stops(BootStage.SmpInit))
+            return;
 
         // rest_init starts the init thread, whose do_basic_setup runs the initcalls in link
         // order; mm/'s come in the order its Makefile links them. First kmem_cpucache_init
         // (slab.o): every cache gets its per-CPU arrays now that kmalloc works and all CPUs are up.
         k.Slab.KmemCpucacheInit();
+        if (Stops(BootStage.KmemCpucacheInit))
+            return;
 
         // kswapd_init (vmscan.o) would run swap_setup and start kswapd: not ported yet.
 
@@ -152,8 +176,12 @@ public sealed class Machine : IDisposable
         int err = k.Shmem.InitShmemFs();
         if (err != 0)
             throw new InvalidOperationException($"init_shmem_fs failed: {err}");
+        if (Stops(BootStage.InitShmemFs))
+            return;
 
         // free_initmem: the init thread's last act before exec'ing /sbin/init.
         Arch.Init.FreeInitmem();
     }
+
+    private bool Stops(BootStage stage) => Config.StopAfter == stage;
 }

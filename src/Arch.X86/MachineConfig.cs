@@ -24,6 +24,28 @@ public sealed record MachineConfig
     /// <summary>A kernel built with CONFIG_DEBUG_SLAB: red zones, poisoning and extra checks in the slab allocator, and slab statistics.</summary>
     public bool DebugSlab { get; init; }
 
+    /// <summary>
+    /// The last step of the boot to run, or null (the default) for the whole boot. Tests stop
+    /// early to look at a machine half-built: bootmem right after setup_memory, the buddy
+    /// allocator right after mem_init, the slab allocator before its per-CPU arrays.
+    /// </summary>
+    public BootStage? StopAfter { get; init; }
+
+    /// <summary>
+    /// A zone layout chosen by hand instead of the one the boot computes (ZONE_DMA below 16 MiB,
+    /// ZONE_NORMAL up to 896 MiB, ZONE_HIGHMEM above), or null (the default). Tests of the
+    /// allocators use it for small zones of every kind, such as 4 MiB of each on a 16 MiB PC.
+    /// </summary>
+    /// <remarks>
+    /// No PC boots like this: MAX_DMA_ADDRESS fixes ZONE_DMA at 16 MiB, and 2.4.20's highmem=
+    /// option refuses to leave less than 64 MiB of low memory. The boot takes the layout in the
+    /// two places that decide it, find_max_low_pfn (where low memory ends) and zone_sizes_init;
+    /// everything else runs as on any PC. The sizes must add up to the RAM, ZONE_DMA must lie
+    /// below 16 MiB, and low memory must be at least 8 MiB (head.S maps the first 8 MiB, where
+    /// the kernel image and the boot-time allocations live).
+    /// </remarks>
+    public ZoneSizes? Zones { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> when a value is out of range; the message names the value and what is allowed.</summary>
     public void Validate()
     {
@@ -33,6 +55,30 @@ public sealed record MachineConfig
             throw new ArgumentException($"RAM must be a whole number of 4 KiB pages, not {RamBytes} bytes");
         if (Cpus < 1 || Cpus > I386.NrCpus)
             throw new ArgumentException($"a machine has 1 to {I386.NrCpus} CPUs, not {Cpus}");
+        if (StopAfter is { } stop && !Enum.IsDefined(stop))
+            throw new ArgumentException($"MachineConfig.StopAfter: {(int)stop} is not a step of the boot");
+        if (DebugSlab && StopAfter < BootStage.KmemCacheInit)
+            throw new ArgumentException($"MachineConfig.DebugSlab needs the boot to reach kmem_cache_init, but StopAfter is {StopAfter}");
+        if (Zones is { } z)
+            ValidateZones(z);
+    }
+
+    private void ValidateZones(ZoneSizes z)
+    {
+        const uint maxDmaPages = (16u << 20) >> 12;        // MAX_DMA_ADDRESS
+        const uint minLowPages = (8u << 20) >> 12;         // what head.S maps
+        const uint maxLowPages = (896u << 20) >> 12;       // MAXMEM_PFN
+        ulong ramPages = RamBytes >> 12;
+        if (StopAfter == BootStage.Startup32)
+            throw new ArgumentException("MachineConfig.Zones has no effect on a boot that stops at Startup32, before setup_arch sizes memory");
+        if (RamBytes > Bios.PciHoleStart)
+            throw new ArgumentException($"MachineConfig.Zones needs RAM below the PCI hole at 3.5 GiB, not {RamBytes} bytes");
+        if ((ulong)z.Dma + z.Normal + z.HighMem != ramPages)
+            throw new ArgumentException($"MachineConfig.Zones: {z.Dma} + {z.Normal} + {z.HighMem} pages is not the machine's {ramPages} pages of RAM");
+        if (z.Dma == 0 || z.Dma > maxDmaPages)
+            throw new ArgumentException($"MachineConfig.Zones: ZONE_DMA must be 1 to {maxDmaPages} pages (ISA DMA reaches 16 MiB), not {z.Dma}");
+        if (z.LowPages < minLowPages || z.LowPages > maxLowPages)
+            throw new ArgumentException($"MachineConfig.Zones: low memory (ZONE_DMA + ZONE_NORMAL) must be {minLowPages} to {maxLowPages} pages (8 MiB to 896 MiB), not {z.LowPages}");
     }
 
     /// <summary>

@@ -170,6 +170,10 @@ public sealed class Setup
     [Linux("arch/i386/kernel/setup.c", "find_max_low_pfn")]
     public uint FindMaxLowPfn()
     {
+        // Port note: a test machine with a zone layout chosen by hand (MachineConfig.Zones, which
+        // no PC has) ends low memory where its ZONE_NORMAL ends; its RAM lies below 3.5 GiB.
+        if (_arch.ShapedZones is { } shaped)
+            return shaped.LowPages;
         Bootmem b = K.Bootmem;
         uint maxLowPfn = b.MaxPfn;
         if (maxLowPfn > MaxmemPfn)
@@ -278,8 +282,9 @@ public sealed class Setup
     /// bounds, setup_memory, the trampoline page, paging_init, and the PCI window.
     /// </summary>
     /// <param name="biosmap">The BIOS memory map.</param>
+    /// <param name="stopAfterSetupMemory">Return right after setup_memory, with bootmem live and nothing allocated from it (<see cref="BootStage.SetupMemory"/>).</param>
     [Linux("arch/i386/kernel/setup.c", "setup_arch")]
-    public void SetupArch(IReadOnlyList<E820Entry> biosmap)
+    public void SetupArch(IReadOnlyList<E820Entry> biosmap, bool stopAfterSetupMemory = false)
     {
         SetupMemoryRegion(biosmap, 0);
         MmStruct initMm = K.InitMm;
@@ -289,6 +294,9 @@ public sealed class Setup
         initMm.Brk = KernelImage.End;
 
         uint maxLowPfn = SetupMemory();
+        // Port note: a test machine may stop here (MachineConfig.StopAfter) to show bootmem untouched.
+        if (stopAfterSetupMemory)
+            return;
         // Nothing may allocate from bootmem before this point.
         _arch.Smpboot.SmpAllocMemory();
         _arch.Init.PagingInit();

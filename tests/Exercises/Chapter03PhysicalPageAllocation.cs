@@ -1,7 +1,7 @@
+using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Exercises.Machines;
 
 namespace LinuxVm.Exercises;
 
@@ -13,7 +13,10 @@ namespace LinuxVm.Exercises;
 /// </summary>
 public class Chapter03PhysicalPageAllocation
 {
-    private static Kernel Pc1G() => Pcs.Booted(1024);
+    // A PC with this much RAM, fully booted.
+    private static Kernel Booted(uint megabytes) => Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20 }).Kernel;
+
+    private static Kernel Pc1G() => Booted(1024);
 
     private static Zone HighMem(Kernel k) => k.Numa.ContigPageData.NodeZones[MmZone.ZoneHighMem];
 
@@ -119,7 +122,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void GfpKernel_PortsStoppingRule_LeavesFreePages226_AfterOneRoundOfReclaim()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
         Assert.Equal(226u, k.PageAlloc.NrFreePages());
     }
@@ -139,7 +142,7 @@ public class Chapter03PhysicalPageAllocation
     {
         uint Remaining(uint gfp)
         {
-            Kernel k = Pcs.Booted(64);
+            Kernel k = Booted(64);
             while (k.PageAlloc.AllocPage(gfp) is not null) { }
             return k.PageAlloc.NrFreePages();
         }
@@ -159,7 +162,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void GfpAtomic_DigsToAQuarterOfPagesMin_LeavingFreePages58()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         while (k.PageAlloc.AllocPage(Gfp.Atomic) is not null) { }
         Assert.Equal(58u, k.PageAlloc.NrFreePages());
     }
@@ -172,7 +175,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void PfMemalloc_TakesTheLastPage()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         // The booted machine's current task is the boot task; give it the flag.
         k.Current.Flags |= TaskStruct.PfMemalloc;
         while (k.PageAlloc.AllocPage(Gfp.Kernel) is not null) { }
@@ -263,7 +266,7 @@ public class Chapter03PhysicalPageAllocation
     [Fact, Chapter(3)]
     public void FreeingAReservedPage_IsIgnored()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         Page kernelText = k.Memory.MemMap[0x200];       // kernel code (the image spans 1 MiB to 0x38B5A4)
         uint free = k.PageAlloc.NrFreePages();
         int count = kernelText.Count;

@@ -3,7 +3,7 @@ using LinuxVm.Mm;
 using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Exercises;
 

@@ -1,12 +1,15 @@
+using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
-using LinuxVm.Exercises.Machines;
 
 namespace LinuxVm.Exercises;
 
 /// <summary>Chapter 5, describing physical memory: nodes, zones, pages, watermarks.</summary>
 public class Chapter05DescribingPhysicalMemory
 {
+    // A PC with this much RAM, fully booted.
+    private static Kernel Booted(uint megabytes) => Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20 }).Kernel;
+
     private static Zone[] Zones(Kernel k) => k.Numa.ContigPageData.NodeZones;
 
     private static (uint Min, uint Low, uint High) Marks(Zone z) => (z.PagesMin, z.PagesLow, z.PagesHigh);
@@ -19,7 +22,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void ZoneSizes_Of64MiB()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         Assert.Equal([4096u, 12288u, 0u], Zones(k).Select(z => z.Size));
         Assert.Equal(2, k.Numa.ContigPageData.NrZones);
     }
@@ -32,7 +35,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void Watermarks_Of64MiB()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         Assert.Equal((32u, 64u, 96u), Marks(Zones(k)[0]));
         Assert.Equal((96u, 192u, 288u), Marks(Zones(k)[1]));
     }
@@ -46,7 +49,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void Watermarks_Of1GiB_AreClampedAt255()
     {
-        Kernel k = Pcs.Booted(1024);
+        Kernel k = Booted(1024);
         Assert.Equal([4096u, 225280u, 32768u], Zones(k).Select(z => z.Size));
         Assert.Equal((32u, 64u, 96u), Marks(Zones(k)[0]));
         Assert.Equal((255u, 510u, 765u), Marks(Zones(k)[1]));
@@ -61,7 +64,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void SmallZone_IsRaisedToTheMinimumOf20()
     {
-        Kernel k = Pcs.Booted(20);
+        Kernel k = Booted(20);
         Assert.Equal((20u, 40u, 60u), Marks(Zones(k)[1]));
     }
 
@@ -74,11 +77,11 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void ZoneNumber_IsInTheTopByteOfFlags()
     {
-        Kernel k64 = Pcs.Booted(64);
+        Kernel k64 = Booted(64);
         Page p = k64.Memory.MemMap[5000];
         Assert.Equal(1u, p.Flags >> 24);
         Assert.Same(Zones(k64)[1], k64.PageAlloc.PageZone(p));
-        Kernel k1g = Pcs.Booted(1024);
+        Kernel k1g = Booted(1024);
         Assert.Equal(2u, k1g.Memory.MemMap[230000].Flags >> 24);
     }
 
@@ -94,11 +97,11 @@ public class Chapter05DescribingPhysicalMemory
     {
         static string[] Names(Kernel k, uint gfp) =>
             [.. k.Numa.ContigPageData.NodeZonelists[gfp & MmZone.GfpZoneMask].Zones.TakeWhile(z => z is not null).Select(z => z!.Name)];
-        Kernel k = Pcs.Booted(1024);
+        Kernel k = Booted(1024);
         Assert.Equal(["HighMem", "Normal", "DMA"], Names(k, Gfp.HighUser));
         Assert.Equal(["Normal", "DMA"], Names(k, Gfp.Kernel));
         Assert.Equal(["DMA"], Names(k, Gfp.GfpDma));
-        Assert.Equal(["Normal", "DMA"], Names(Pcs.Booted(64), Gfp.HighUser));
+        Assert.Equal(["Normal", "DMA"], Names(Booted(64), Gfp.HighUser));
     }
 
     /// <summary>
@@ -110,7 +113,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void WaitTables_Of1GiB()
     {
-        Kernel k = Pcs.Booted(1024);
+        Kernel k = Booted(1024);
         Assert.Equal([16u, 1024u, 128u], Zones(k).Select(z => z.WaitTableSize));
         Assert.Equal([28, 22, 25], Zones(k).Select(z => z.WaitTableShift));
     }
@@ -124,7 +127,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void PageVirtual_IsSetForLowPagesOnly()
     {
-        Kernel k = Pcs.Booted(1024);
+        Kernel k = Booted(1024);
         Assert.Equal(0xC03E8000u, k.Memory.MemMap[1000].Virtual);
         Assert.Equal(0u, k.Memory.MemMap[240000].Virtual);
     }
@@ -141,7 +144,7 @@ public class Chapter05DescribingPhysicalMemory
     {
         Assert.Equal(786480u, (16384u + 1) * (uint)Page.SizeOf);
         Assert.Equal(193u, (786480u + 4095) / 4096);
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         Assert.Equal(0xC1000020u, k.PageAlloc.MemMapVirtual);
     }
 
@@ -153,7 +156,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void NrFreeBufferPages_Of64MiB()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         Assert.Equal(16000u, k.PageAlloc.NrFreeBufferPages());
     }
 
@@ -171,7 +174,7 @@ public class Chapter05DescribingPhysicalMemory
     [Fact, Chapter(5)]
     public void FreeAreaInitCore_TakesEachZonesWaitTableThenItsBitmaps()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Booted(64);
         Zone dma = Zones(k)[0], normal = Zones(k)[1];
         uint[] dmaMaps = Enumerable.Range(0, 9).Select(i => dma.FreeArea[i].Map!.VirtualAddress).ToArray();
         Assert.Equal([0xC10C0100u, 0xC10C0200, 0xC10C0280, 0xC10C02C0, 0xC10C02E0, 0xC10C0300, 0xC10C0320, 0xC10C0340, 0xC10C0360], dmaMaps);

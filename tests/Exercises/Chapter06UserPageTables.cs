@@ -1,5 +1,5 @@
 using LinuxVm.Mm.Arch;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Exercises;
 

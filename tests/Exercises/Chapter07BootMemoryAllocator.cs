@@ -1,5 +1,5 @@
+using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
-using LinuxVm.Exercises.Machines;
 
 namespace LinuxVm.Exercises;
 
@@ -11,6 +11,14 @@ namespace LinuxVm.Exercises;
 /// </summary>
 public class Chapter07BootMemoryAllocator
 {
+    // A PC stopped right after setup_memory: bootmem is live and nothing is allocated from it yet.
+    private static Kernel AfterSetupMemory(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.SetupMemory }).Kernel;
+
+    // A PC whose kernel has not started: head.S has run, start_kernel has not, bootmem is empty.
+    private static Kernel BeforeStartKernel(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.Startup32 }).Kernel;
+
     /// <summary>
     /// Q: How many pages does the bootmem bitmap take for 64 MiB, 896 MiB and 4 GiB of low memory?
     /// Reasoning: one bit per page. 64 MiB = 16384 pages = 2048 bytes = 1 page. 896 MiB = 229376
@@ -20,7 +28,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void BootmapPages_ForSeveralSizes()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         Assert.Equal(1u, k.Bootmem.BootmemBootmapPages(16384));
         Assert.Equal(7u, k.Bootmem.BootmemBootmapPages(229376));
         Assert.Equal(32u, k.Bootmem.BootmemBootmapPages(1048576));
@@ -34,10 +42,10 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void InitBootmem_ReturnsBitmapBytes()
     {
-        var k = new Kernel(new LinuxVm.Mm.Sim.PhysicalMemory(16384), new LinuxVm.Arch.X86.I386(), 1);
+        var k = BeforeStartKernel(64);
         Assert.Equal(2048u, k.Bootmem.InitBootmem(0x38C, 16384));
         Assert.Equal((0x38Cu, 16384u), (k.Bootmem.MinLowPfn, k.Bootmem.MaxLowPfn));
-        var k2 = new Kernel(new LinuxVm.Mm.Sim.PhysicalMemory(229376), new LinuxVm.Arch.X86.I386(), 1);
+        var k2 = BeforeStartKernel(896);
         Assert.Equal(28672u, k2.Bootmem.InitBootmem(0x38C, 229376));
     }
 
@@ -53,7 +61,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void ConsecutiveSmallAllocations_ArePackedIntoOnePage()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         Assert.Equal(32, k.Arch.L1CacheBytes);
         Assert.Equal(0xC1000000u, k.Bootmem.AllocBootmem(100));
         Assert.Equal(0xC1000080u, k.Bootmem.AllocBootmem(100));
@@ -74,7 +82,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void PageAlignedAllocation_AfterSmallOne_StartsOnTheNextPage()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         k.Bootmem.AllocBootmem(100);
         Assert.Equal(0xC1001000u, k.Bootmem.AllocBootmemPages(4096));
         Assert.Equal(0u, k.Numa.ContigBootmemData.LastOffset);
@@ -89,7 +97,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void LowPages_StartAfterPagesZeroAndOne()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         Assert.Equal(0xC0002000u, k.Bootmem.AllocBootmemLowPages(4096));
     }
 
@@ -101,7 +109,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void GoalBeyondMemory_IsIgnored()
     {
-        Kernel k = Pcs.AfterSetupMemory(12);
+        Kernel k = AfterSetupMemory(12);
         Assert.Equal(0xC0002000u, k.Bootmem.AllocBootmem(64));
     }
 
@@ -114,7 +122,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void Reserve_RoundsOut_Free_RoundsIn()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         k.Bootmem.ReserveBootmem(0x5800, 0x1000);
         Assert.True(k.Bootmem.IsReserved(5));
         Assert.True(k.Bootmem.IsReserved(6));
@@ -131,7 +139,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void ReservingTwice_IsReported()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         k.Bootmem.ReserveBootmem(0, 4096);
         Assert.Equal("hm, page 00000000 reserved twice.", k.KernelLog[^1]);
     }
@@ -144,7 +152,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void ImpossibleRequest_Panics()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         var e = Assert.Throws<KernelPanicException>(() => k.Bootmem.AllocBootmem(128u << 20));
         Assert.Equal("Out of memory", e.Check);
         Assert.Equal("bootmem alloc of 134217728 bytes failed!", k.KernelLog[^1]);
@@ -163,7 +171,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void AfterSetupMemory_15631PagesAreFree_AndPage0x38DIsReserved()
     {
-        Kernel k = Pcs.AfterSetupMemory(64);
+        Kernel k = AfterSetupMemory(64);
         uint free = 0;
         for (uint pfn = 0; pfn < 16384; pfn++)
             if (!k.Bootmem.IsReserved(pfn))
@@ -182,7 +190,7 @@ public class Chapter07BootMemoryAllocator
     [Fact, Chapter(7)]
     public void AfterBoot_TheBitmapPageIsFreed_AndBootmemIsGone()
     {
-        Kernel k = Pcs.Booted(64);
+        Kernel k = Machine.Boot(new MachineConfig { RamBytes = 64 << 20 }).Kernel;
         Assert.False(k.Bootmem.IsActive);
         Assert.False(PageFlagsReserved(k, 0x38C));
         Assert.True(PageFlagsReserved(k, 0x38D));

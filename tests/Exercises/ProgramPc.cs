@@ -2,26 +2,27 @@ using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Exercises;
 
 /// <summary>
-/// The machine of chapter 4's exercises: a booted 32 MiB PC with the VMA checker on, init, and a
-/// process exec'd from a small program (16 KiB of text at 0x08048000, a page of data, 8 KiB of
+/// The machine of chapter 4's exercises: a booted 32 MiB <see cref="ProcessPc"/> whose init execs
+/// a program, with the VMA checker on, and a process exec'd from a small program (16 KiB of text at 0x08048000, a page of data, 8 KiB of
 /// bss, and the stack exec made at the top of user space) whose system calls the exercises make.
 /// </summary>
 internal sealed class ProgramPc
 {
     public ProgramPc()
     {
-        Machine = Machine.Boot(new MachineConfig { RamBytes = 32u << 20 });
-        K = Machine.Kernel;
+        Pc = ProcessPc.Boot(32, initImage: new ProgramImage("init"));
+        K = Pc.Kernel;
         K.Mmap.DebugMmRb = true;
-        K.Driver.Spawn("init", image: new ProgramImage("init"));
         P = K.Driver.Spawn("prog", image: new ProgramImage("prog"));
     }
 
-    public Machine Machine { get; }
+    public ProcessPc Pc { get; }
+    public Machine Machine => Pc.Machine;
     public Kernel K { get; }
     public TaskStruct P { get; }
     public MmStruct Mm => P.Mm!;

@@ -3,7 +3,6 @@ using System.Text;
 using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Sim;
 
 namespace LinuxVm.Figures;
 
@@ -116,11 +115,7 @@ public static class BuddyFigures
     /// </summary>
     public static string BootmemPlacement()
     {
-        E820Entry[] map = Bios.E820Map(64UL << 20);
-        var arch = new I386();
-        var k = new Kernel(new PhysicalMemory(16384), arch, 1);
-        arch.Setup.SetupMemoryRegion(map, 0);
-        arch.Setup.SetupMemory();
+        Kernel k = Machine.Boot(new MachineConfig { RamBytes = 64UL << 20, StopAfter = BootStage.SetupMemory }).Kernel;
         BootmemData b = k.Numa.ContigBootmemData;
         var sb = new StringBuilder();
         sb.AppendLine("| call | returns | last_pos | last_offset |");

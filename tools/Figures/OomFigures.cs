@@ -3,7 +3,6 @@ using System.Text;
 using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Mm.Sim;
 
 namespace LinuxVm.Figures;
 
@@ -31,7 +30,7 @@ public static class OomFigures
     /// </summary>
     public static string BadnessTable()
     {
-        var k = new Kernel(new PhysicalMemory(1024), new I386(), 1);
+        var k = Machine.Boot(new MachineConfig { RamBytes = MachineConfig.MinRam }).Kernel;
         k.Jiffies = Now;
         var tasks = new List<TaskStruct>();
         foreach (Row r in Workstation)
@@ -118,7 +117,7 @@ public static class OomFigures
     /// </summary>
     public static string RateLimiterTimeline()
     {
-        var k = new Kernel(new PhysicalMemory(1024), new I386(), 1);
+        var k = Machine.Boot(new MachineConfig { RamBytes = MachineConfig.MinRam }).Kernel;
         TaskStruct hog = k.Driver.Spawn("hog");
         hog.Mm!.TotalVm = 50000;
         hog.Uid = hog.Euid = hog.Suid = 1000;

@@ -1,6 +1,6 @@
 using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Mm.Tests.Arch;
 

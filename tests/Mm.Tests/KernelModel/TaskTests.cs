@@ -1,14 +1,15 @@
 using LinuxVm.Arch.X86;
 using LinuxVm.Mm;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Mm.Sim;
 using LinuxVm.Mm.Simulation;
 
 namespace LinuxVm.Mm.Tests.KernelModel;
 
 public class TaskTests
 {
-    internal static Kernel NewKernel(int cpus = 1) => new(new PhysicalMemory(1024), new I386(), cpus);
+    // The smallest PC, booted: tasks run on a kernel that start_kernel has brought up.
+    internal static Kernel NewKernel(int cpus = 1) =>
+        Machine.Boot(new MachineConfig { RamBytes = MachineConfig.MinRam, Cpus = cpus }).Kernel;
 
     [Fact]
     public void FreshKernel_RunsSwapperAsPidZero_WithAnEmptyTaskList()

@@ -1,7 +1,7 @@
 using LinuxVm.Arch.X86;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Mm.Tests.Memory;
 

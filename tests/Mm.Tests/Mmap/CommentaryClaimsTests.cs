@@ -1,5 +1,5 @@
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Mm.Tests.Mmap;
 

@@ -1,7 +1,7 @@
 using FsCheck.Xunit;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
 namespace LinuxVm.Mm.Tests.Mmap;
 

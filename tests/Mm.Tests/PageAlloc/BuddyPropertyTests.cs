@@ -1,14 +1,20 @@
 using FsCheck.Xunit;
+using LinuxVm.Arch.X86;
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Tests.Machines;
 
 namespace LinuxVm.Mm.Tests.PageAllocTests;
 
 /// <summary>Random alloc/free sequences of mixed orders and zones, checked after every step.</summary>
 public class BuddyPropertyTests
 {
-    // A 16 MiB toy PC with all three zones: 4 MiB DMA, 8 MiB Normal, 4 MiB HighMem.
-    private static FlatPc SmallPc() => FlatPc.Boot(4096, [1024, 2048, 1024]);
+    // A 16 MiB toy PC with all three zones, 4 MiB DMA, 8 MiB Normal, 4 MiB HighMem, booted up
+    // to mem_init.
+    private static Machine SmallPc() => Machine.Boot(new MachineConfig
+    {
+        RamBytes = 16 << 20,
+        Zones = new ZoneSizes(Dma: 1024, Normal: 2048, HighMem: 1024),
+        StopAfter = BootStage.MemInit,
+    });
 
     private static readonly int[] Orders = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 9];
     private static readonly uint[] Masks = [Gfp.GfpDma | Gfp.Kernel, Gfp.Kernel, Gfp.HighUser, Gfp.Atomic];

@@ -1,17 +1,22 @@
+using LinuxVm.Arch.X86;
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Tests.Machines;
 
 namespace LinuxVm.Mm.Tests.PageAllocTests;
 
 public class PageAllocTests
 {
+    // A PC booted up to mem_init: every free page has just gone to the buddy allocator, and
+    // nothing has taken one since.
+    internal static Machine AfterMemInit(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.MemInit });
+
     [Fact]
     public void Boot64MiB_AllFreePagesAccountedAndConsistent()
     {
-        var pc = FlatPc.Boot(64);
+        var pc = AfterMemInit(64);
         var k = pc.Kernel;
         k.PageAlloc.CheckInvariants();
-        Assert.Equal(pc.TotalRamPages, k.PageAlloc.NrFreePages());
+        Assert.Equal(pc.Arch.Init.TotalramPages, k.PageAlloc.NrFreePages());
         Assert.Equal(0u, k.PageAlloc.NrFreeHighpages());
         Zone dma = k.Numa.ContigPageData.NodeZones[MmZone.ZoneDma];
         Zone normal = k.Numa.ContigPageData.NodeZones[MmZone.ZoneNormal];
@@ -24,7 +29,7 @@ public class PageAllocTests
     [Fact]
     public void AllocAndFree_Order0_RestoresState()
     {
-        var k = FlatPc.Boot(64).Kernel;
+        var k = AfterMemInit(64).Kernel;
         uint before = k.PageAlloc.NrFreePages();
         Page? p = k.PageAlloc.AllocPage(Gfp.Kernel);
         Assert.NotNull(p);
@@ -39,7 +44,7 @@ public class PageAllocTests
     [Fact]
     public void OrderTooLarge_ReturnsNull()
     {
-        var k = FlatPc.Boot(64).Kernel;
+        var k = AfterMemInit(64).Kernel;
         Assert.Null(k.PageAlloc.AllocPages(Gfp.Kernel, MmZone.MaxOrder));
         Assert.Equal(0u, k.PageAlloc.GetFreePages(Gfp.Kernel, 11));
     }
@@ -47,7 +52,7 @@ public class PageAllocTests
     [Fact]
     public void FreeingMappedPage_Panics_AndChangesNothing()
     {
-        var k = FlatPc.Boot(64).Kernel;
+        var k = AfterMemInit(64).Kernel;
         Page p = k.PageAlloc.AllocPage(Gfp.Kernel)!;
         uint free = k.PageAlloc.NrFreePages();
         p.Mapping = new LinuxVm.Mm.Fs.AddressSpace();
@@ -59,7 +64,7 @@ public class PageAllocTests
     [Fact]
     public void HighMemMachine_HasThreeZones()
     {
-        var pc = FlatPc.Boot(1024);
+        var pc = AfterMemInit(1024);
         var k = pc.Kernel;
         k.PageAlloc.CheckInvariants();
         var zones = k.Numa.ContigPageData.NodeZones;
@@ -82,7 +87,7 @@ public class MachineBootPageAllocTests
     [InlineData(1024u, true)]
     public void BootedPc_BuddyStateIsConsistent_AndMeminfoMatches(uint megabytes, bool pae)
     {
-        var m = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { RamBytes = (ulong)megabytes << 20, Pae = pae });
+        var m = Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, Pae = pae });
         var k = m.Kernel;
         k.PageAlloc.CheckInvariants();
         string meminfo = k.ProcMisc.MeminfoReadProc();
@@ -103,7 +108,7 @@ public class CheckerTests
     [Fact]
     public void DoubleFree_IsReportedByTheChecker()
     {
-        var k = LinuxVm.Mm.Tests.Machines.FlatPc.Boot(64).Kernel;
+        var k = PageAllocTests.AfterMemInit(64).Kernel;
         Page p = k.PageAlloc.AllocPage(Gfp.Kernel)!;
         k.PageAlloc.FreePage(p);
         k.PageAlloc.FreePage(p);   // the kernel would not notice: count goes to -1
@@ -114,7 +119,7 @@ public class CheckerTests
     [Fact]
     public void CorruptedBitmap_IsReportedByTheChecker()
     {
-        var k = LinuxVm.Mm.Tests.Machines.FlatPc.Boot(64).Kernel;
+        var k = PageAllocTests.AfterMemInit(64).Kernel;
         Zone normal = k.Numa.ContigPageData.NodeZones[MmZone.ZoneNormal];
         normal.FreeArea[3].Map!.ChangeBit(100);
         var e = Assert.Throws<InvariantViolationException>(() => k.PageAlloc.CheckInvariants());
@@ -124,7 +129,7 @@ public class CheckerTests
     [Fact]
     public void WrongFreeCount_IsReportedByTheChecker()
     {
-        var k = LinuxVm.Mm.Tests.Machines.FlatPc.Boot(64).Kernel;
+        var k = PageAllocTests.AfterMemInit(64).Kernel;
         k.Numa.ContigPageData.NodeZones[MmZone.ZoneDma].FreePages++;
         Assert.Contains("free_pages is", Assert.Throws<InvariantViolationException>(() => k.PageAlloc.CheckInvariants()).Message);
     }

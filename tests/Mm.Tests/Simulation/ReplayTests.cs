@@ -3,7 +3,7 @@ using System.Text;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Simulation;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 using KSemaphore = LinuxVm.Mm.KernelModel.Semaphore;
 
 namespace LinuxVm.Mm.Tests.Simulation;

@@ -1,7 +1,7 @@
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Simulation;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 using KSemaphore = LinuxVm.Mm.KernelModel.Semaphore;
 
 namespace LinuxVm.Mm.Tests.Simulation;
@@ -261,7 +261,7 @@ public class SleepTests
         var threads = new List<int>();
         for (int i = 0; i < 200; i++)
         {
-            var k = new Kernel(new LinuxVm.Mm.Sim.PhysicalMemory(1024), new LinuxVm.Arch.X86.I386(), 1);
+            var k = LinuxVm.Arch.X86.Machine.Boot(new LinuxVm.Arch.X86.MachineConfig { RamBytes = LinuxVm.Arch.X86.MachineConfig.MinRam }).Kernel;
             TaskStruct t = k.Driver.Spawn("sleeper");
             var sem = new KSemaphore(k, "never", 0);
             k.Driver.Start(t, sem.Down);                                   // sleeps forever

@@ -5,7 +5,7 @@ namespace LinuxVm.Mm.Tests.Slab;
 /// <summary>CONFIG_DEBUG_SLAB: red zones and poison really live in simulated memory, and misuse is caught.</summary>
 public class SlabDebugTests
 {
-    private static Kernel Boot(bool cpucaches = false) => SlabMachine.Boot(16, 2, debug: true, cpucaches);
+    private static Kernel Boot(bool cpucaches = false) => SlabTests.Boot(debug: true, cpucaches);
 
     [Fact]
     public void ForcedDebug_RedZonesAndPoisonsSmallCaches_InMemory()

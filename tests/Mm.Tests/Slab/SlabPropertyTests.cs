@@ -44,8 +44,8 @@ public class SlabPropertyTests
 
     private static void Run(bool debug, int cpus, int[] ops)
     {
-        Kernel k = SlabMachine.Boot(16, cpus, debug);
-        SlabMachine.DrainAndShrinkAll(k);
+        Kernel k = SlabTests.Boot(debug, cpus: cpus);
+        DrainAndShrinkAll(k);
         int basePages = k.Slab.PagesInSlabs();
         uint baseFree = k.PageAlloc.NrFreePages();
         var m = new Model(k);
@@ -68,10 +68,28 @@ public class SlabPropertyTests
             Assert.Equal(0, k.Slab.KmemCacheDestroy(c));
         m.Caches.Clear();
         m.Check();
-        SlabMachine.DrainAndShrinkAll(k);
+        DrainAndShrinkAll(k);
         m.Check();
         Assert.Equal(basePages, k.Slab.PagesInSlabs());
         Assert.Equal(baseFree, k.PageAlloc.NrFreePages());
+    }
+
+    // Drains every per-CPU array and shrinks every cache until nothing changes, so that only
+    // slabs holding live objects remain.
+    private static void DrainAndShrinkAll(Kernel kernel)
+    {
+        int before;
+        do
+        {
+            before = kernel.Slab.PagesInSlabs();
+            foreach (KmemCache c in kernel.Slab.Caches().ToList())
+            {
+                kernel.Slab.DrainCpuCaches(c);
+                c.Spinlock.Lock();
+                kernel.Slab.KmemCacheShrinkLocked(c);
+                c.Spinlock.Unlock();
+            }
+        } while (kernel.Slab.PagesInSlabs() != before);
     }
 
     private static void Step(Kernel k, Model m, uint op)

@@ -1,11 +1,20 @@
+using LinuxVm.Arch.X86;
 using LinuxVm.Mm.Include;
 
 namespace LinuxVm.Mm.Tests.Slab;
 
 public class SlabTests
 {
-    private static Kernel Boot(bool debug = false, bool cpucaches = true, int cpus = 2, uint mb = 16) =>
-        SlabMachine.Boot(mb, cpus, debug, cpucaches);
+    // A PC booted as far as the slab allocator goes: up to kmem_cpucache_init, or up to
+    // kmem_cache_sizes_init to see the caches before they have per-CPU arrays.
+    internal static Kernel Boot(bool debug = false, bool cpucaches = true, int cpus = 2, uint mb = 16) =>
+        Machine.Boot(new MachineConfig
+        {
+            RamBytes = (ulong)mb << 20,
+            Cpus = cpus,
+            DebugSlab = debug,
+            StopAfter = cpucaches ? BootStage.KmemCpucacheInit : BootStage.KmemCacheSizesInit,
+        }).Kernel;
 
     [Fact]
     public void CacheCache_Is244ByteObjects_16PerPage_3Colours()

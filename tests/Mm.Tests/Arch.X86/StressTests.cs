@@ -1,7 +1,7 @@
 using LinuxVm.Arch.X86;
 using StressRun = LinuxVm.Arch.X86.Stress;
 
-namespace LinuxVm.Mm.Tests.Stress;
+namespace LinuxVm.Mm.Tests.Arch.X86;
 
 /// <summary>
 /// Seeded random stress runs (<see cref="StressRun"/>) on one and two CPUs: every run is

@@ -3,36 +3,38 @@ using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 
-namespace LinuxVm.Mm.Tests.Machines;
+namespace LinuxVm.Mm.Tests.Arch.X86;
 
 /// <summary>
-/// A PC booted by <see cref="Machine.Boot"/> that runs processes, with init started. Helpers lay
-/// out anonymous memory in a process the way mmap would.
+/// A PC booted by <see cref="Machine.Boot"/> (the whole boot) that runs processes, with init
+/// started: the machine of the tests and exercises on processes. Helpers fork, exit, and lay out
+/// anonymous memory in a process the way mmap would.
 /// </summary>
 public sealed class ProcessPc : IDisposable
 {
-    private ProcessPc(Machine machine)
+    private ProcessPc(Machine machine, ProgramImage? initImage)
     {
         Machine = machine;
         Kernel = machine.Kernel;
         Arch = machine.Arch;
         BootFreePages = Kernel.PageAlloc.NrFreePages();
         // pid 1 is init, which the kernel never lets die; test processes are its children.
-        Init = Kernel.Driver.Spawn("init");
+        Init = Kernel.Driver.Spawn("init", image: initImage);
     }
 
     /// <summary>Ends the machine's parked task threads.</summary>
     public void Dispose() => Machine.Dispose();
 
-    /// <summary>init (pid 1): it has an empty address space and is the default parent.</summary>
+    /// <summary>init (pid 1): the default parent, with an empty address space unless it was given a program.</summary>
     public TaskStruct Init { get; }
 
     /// <summary>Boots a PC with <paramref name="megabytes"/> MiB.</summary>
     /// <param name="megabytes">RAM.</param>
     /// <param name="pae">Build with PAE (3-level page tables).</param>
     /// <param name="cpus">CPUs.</param>
-    public static ProcessPc Boot(uint megabytes = 16, bool pae = false, int cpus = 1) =>
-        new(Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, Pae = pae, Cpus = cpus }));
+    /// <param name="initImage">The program init execs, or null for an empty address space.</param>
+    public static ProcessPc Boot(uint megabytes = 16, bool pae = false, int cpus = 1, ProgramImage? initImage = null) =>
+        new(Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, Pae = pae, Cpus = cpus }), initImage);
 
     /// <summary>The booted machine.</summary>
     public Machine Machine { get; }

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using LinuxVm.Arch.X86;
 
-namespace LinuxVm.Mm.Tests;
+namespace LinuxVm.Mm.Tests.LinuxAttributeTests;
 
 /// <summary>
 /// The [Linux] attribute is how a reader (and DocGen) finds the C# for a kernel name, so its

@@ -1,15 +1,22 @@
 using FsCheck.Xunit;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Arch.X86;
 
-namespace LinuxVm.Mm.Tests.PageAllocTests;
+namespace LinuxVm.Mm.Tests.BootmemTests;
 
 public class BootmemTests
 {
+    // A PC stopped right after setup_memory: bootmem holds the low RAM and nothing is allocated.
+    private static Kernel AfterSetupMemory(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.SetupMemory }).Kernel;
+
+    // A PC booted up to mem_init, which hands bootmem's free pages to the buddy allocator.
+    private static Machine AfterMemInit(uint megabytes) =>
+        Machine.Boot(new MachineConfig { RamBytes = (ulong)megabytes << 20, StopAfter = BootStage.MemInit });
+
     [Property(MaxTest = 50)]
     public bool RandomBootAllocations_NeverOverlap_AndStayOnFreeRam(ushort[] sizes, byte[] kinds)
     {
-        var pc = FlatPc.SetupMemoryOnly(32);
-        Kernel k = pc.Kernel;
+        Kernel k = AfterSetupMemory(32);
         var taken = new List<(ulong Start, ulong End)>();
         for (int i = 0; i < Math.Min(sizes.Length, 40); i++)
         {
@@ -40,7 +47,7 @@ public class BootmemTests
     [Fact]
     public void FreeingAFreePage_Panics()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(32).Kernel;
+        Kernel k = AfterSetupMemory(32);
         var e = Assert.Throws<KernelPanicException>(() => k.Bootmem.FreeBootmem(0x400000, 0x2000));
         Assert.Equal("free_bootmem_core", e.Where);
         Assert.False(k.Bootmem.IsReserved(0x400));
@@ -49,17 +56,17 @@ public class BootmemTests
     [Fact]
     public void ZeroSizedReserve_Panics()
     {
-        Kernel k = FlatPc.SetupMemoryOnly(32).Kernel;
+        Kernel k = AfterSetupMemory(32);
         Assert.Equal("!size", Assert.Throws<KernelPanicException>(() => k.Bootmem.ReserveBootmem(0x400000, 0)).Check);
     }
 
     [Fact]
     public void BootmemIsGone_AfterFreeAll_AndMeminfoAddsUp()
     {
-        var pc = FlatPc.Boot(64);
+        var pc = AfterMemInit(64);
         Assert.False(pc.Kernel.Bootmem.IsActive);
         string meminfo = pc.Kernel.ProcMisc.MeminfoReadProc();
-        Assert.Contains($"MemTotal:     {pc.TotalRamPages * 4,8} kB\n", meminfo);
+        Assert.Contains($"MemTotal:     {pc.Arch.Init.TotalramPages * 4,8} kB\n", meminfo);
         Assert.Contains($"MemFree:      {pc.Kernel.PageAlloc.NrFreePages() * 4,8} kB\n", meminfo);
         Assert.StartsWith("        total:    used:    free:  shared: buffers:  cached:\nMem:  ", meminfo);
     }
@@ -67,7 +74,7 @@ public class BootmemTests
     [Fact]
     public void ShowFreeAreas_PrintsEveryZoneAndTheListsOfTheFirstNode()
     {
-        var k = FlatPc.Boot(64).Kernel;
+        var k = AfterMemInit(64).Kernel;
         string[] lines = k.PageAlloc.ShowFreeAreas().TrimEnd('\n').Split('\n');
         Assert.Equal(8, lines.Length);
         Assert.StartsWith("Free pages:", lines[0]);
@@ -79,7 +86,7 @@ public class BootmemTests
     [Fact]
     public void SetupMemFrac_ChangesTheRatio()
     {
-        var k = new Kernel(new Sim.PhysicalMemory(16), new LinuxVm.Arch.X86.I386(), 1);
+        var k = Machine.Boot(new MachineConfig { RamBytes = MachineConfig.MinRam, StopAfter = BootStage.Startup32 }).Kernel;
         Assert.Equal(1, k.PageAlloc.SetupMemFrac("32,64"));
         Assert.Equal("setup_mem_frac: 32  64  128  ", k.KernelLog[^1]);
     }

@@ -2,7 +2,7 @@ using LinuxVm.Arch.X86;
 using LinuxVm.Mm.Arch;
 using LinuxVm.Mm.Include;
 
-namespace LinuxVm.Mm.Tests.Arch;
+namespace LinuxVm.Mm.Tests.Arch.X86;
 
 public class MmuTlbTests
 {

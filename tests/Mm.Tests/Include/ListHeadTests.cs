@@ -1,6 +1,6 @@
 using LinuxVm.Mm.Include;
 
-namespace LinuxVm.Mm.Tests;
+namespace LinuxVm.Mm.Tests.Include;
 
 public class ListHeadTests
 {

@@ -1,8 +1,8 @@
 using LinuxVm.Mm.Fs;
 using LinuxVm.Mm.Include;
-using LinuxVm.Mm.Tests.Machines;
+using LinuxVm.Mm.Tests.Arch.X86;
 
-namespace LinuxVm.Mm.Tests.Shmem;
+namespace LinuxVm.Mm.Tests.FilemapTests;
 
 /// <summary>The page-cache core of mm/filemap.c on its own: hash chains, lookups, removal and truncation.</summary>
 public class FilemapTests
