@@ -2,9 +2,8 @@ using LinuxVm.Arch.X86;
 using LinuxVm.Mm.Include;
 using LinuxVm.Mm.KernelModel;
 using LinuxVm.Mm.Simulation;
-using LinuxVm.Mm.Tests.Machines;
 
-namespace LinuxVm.Mm.Tests.Simulation;
+namespace LinuxVm.Mm.Tests.Arch.X86;
 
 /// <summary>
 /// A page fault that sleeps: while the faulting task waits, other tasks run and make user
