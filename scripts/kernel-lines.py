@@ -143,11 +143,11 @@ def find(lines, name):
     if k is not None:
         return k
     for r in [
-        r"^\s*" + w + r"\s*(=[^=].*)?,?\s*$",                              # enum member
-        r"^\s*" + w + r"\s*=[^=]",                                         # enum member with value
         r"^[A-Za-z_][\w\s\*]*[\s\*]" + w + r"\s*(\[[^\]]*\])*\s*(=|;|,|__)", # variable at file scope
         r"^[A-Za-z_][\w\s\*]*,[\s\*]*" + w + r"\s*(\[[^\]]*\])*\s*(=|;|,)",   # a later variable of one declaration
-        r"^(static\s+)?[A-Z_]+\(\s*" + w + r"\s*[,)]",                     # a variable a macro declares: LIST_HEAD(x)
+        r"^(static\s+)?[A-Z_]+\s*\(\s*" + w + r"\s*[,)]",                  # a variable a macro declares: LIST_HEAD(x)
+        # enum members; a ';' at the end is an assignment in a function, not a member
+        r"^\s*" + w + r"\s*(=[^=;]*)?,?\s*(/\*.*)?$",
         r"\benum\s*\{[^}]*\b" + w + r"\b",                                 # enum member on one line
         r"^\s*(extern\s+)?[A-Za-z_][\w\s\*]*[\s\*]" + w + r"\s*\(",       # prototype (last resort)
     ]:
