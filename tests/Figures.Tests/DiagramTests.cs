@@ -19,14 +19,16 @@ public sealed class DiagramTests
 
     private static readonly Lazy<DiagramSvg> Node = new(() => new DiagramSvg(PhysicalMemoryDiagrams.NodeZonesAndPages()));
     private static readonly Lazy<DiagramSvg> SlabSvg = new(() => new DiagramSvg(SlabDiagrams.CacheSlabsAndBufctls()));
+    private static readonly Lazy<DiagramSvg> OffSlab = new(() => new DiagramSvg(SlabDiagrams.OffSlabDescriptor()));
     private static readonly Lazy<DiagramSvg> Vma = new(() => new DiagramSvg(VmaDiagrams.MmRbTreeAndList()));
 
-    public static TheoryData<string> Figures => ["node", "slab", "vma"];
+    public static TheoryData<string> Figures => ["node", "slab", "offslab", "vma"];
 
     private static DiagramSvg Get(string name) => name switch
     {
         "node" => Node.Value,
         "slab" => SlabSvg.Value,
+        "offslab" => OffSlab.Value,
         _ => Vma.Value,
     };
 
@@ -156,6 +158,28 @@ public sealed class DiagramTests
         for (string i = chain[0].ToString(CultureInfo.InvariantCulture); i != "END"; i = next[i])
             walked.Add(i);
         Assert.Equal(chain.Select(i => i.ToString(CultureInfo.InvariantCulture)), walked);
+    }
+
+    [Fact]
+    public void OffSlabDiagram_PutsTheSlabDescriptorInAnObjectOfSlabpCache()
+    {
+        DiagramSvg svg = OffSlab.Value;
+        (Kernel k, KmemCache c, SlabT s) = SlabDiagrams.OffSlabSession();
+        Assert.True(Slab.OffSlab(c));
+        var slab = Assert.Single(svg.With("data-slab"));
+        Assert.Equal(s.Address.ToString("x8", CultureInfo.InvariantCulture), DiagramSvg.Attr(slab, "data-slab"));
+        Assert.Equal(c.SlabpCache!.Name, DiagramSvg.Attr(slab, "data-home"));
+        // The descriptor's address is an object of slabp_cache, outside the slab's own pages.
+        Assert.Same(c.SlabpCache, k.Slab.GetPageCache(k.VirtToPage(s.Address)));
+        Assert.NotEqual(k.VirtToPage(s.SMem).MapNr, k.VirtToPage(s.Address).MapNr);
+        var rows = DiagramSvg.Rows(slab);
+        Assert.Equal(s.Inuse.ToString(CultureInfo.InvariantCulture), rows["inuse"]);
+        Assert.Equal(2u, s.Inuse);
+        Assert.Equal(s.Free.ToString(CultureInfo.InvariantCulture), rows["free"]);
+        var objects = svg.With("data-object");
+        Assert.Equal((int)c.Num, objects.Count);
+        Assert.Equal(SlabDiagrams.FreeChain(s).Order().Select(i => i.ToString(CultureInfo.InvariantCulture)),
+            objects.Where(o => DiagramSvg.Attr(o, "data-state") == "free").Select(o => DiagramSvg.Attr(o, "data-object")));
     }
 
     [Fact]

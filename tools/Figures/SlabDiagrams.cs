@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using LinuxVm.Arch.X86;
 using LinuxVm.Figures.Diagrams;
 using LinuxVm.Mm;
@@ -191,6 +192,97 @@ public static class SlabDiagrams
                 }
             }
         }
+        return svg.ToString();
+    }
+
+    /// <summary>
+    /// The off-slab session: the per-CPU arrays of size-1024 off, then kmallocs of 1000 bytes until
+    /// one starts a new slab, and one more, so that slab holds two objects.
+    /// </summary>
+    /// <returns>The kernel, the cache size-1024, and the slab holding the two objects.</returns>
+    public static (Kernel K, KmemCache Cache, SlabT Slab) OffSlabSession()
+    {
+        Kernel k = Machine.Boot(new MachineConfig { RamBytes = 64u << 20, Cpus = 2 }).Kernel;
+        KmemCache c = k.Slab.FindCache("size-1024")!;
+        k.Slab.SlabinfoWrite("size-1024 0 0");
+        SlabT SlabOf(uint objp) => k.Slab.GetPageSlab(k.VirtToPage(objp))!;
+        for (int tries = 0; tries < 4 * c.Num; tries++)
+        {
+            SlabT s = SlabOf(k.Slab.Kmalloc(1000, Gfp.Kernel));
+            if (s.Inuse != 1)
+                continue;
+            k.Slab.Kmalloc(1000, Gfp.Kernel);
+            return (k, c, s);
+        }
+        throw new InvalidOperationException("size-1024 made no new slab");
+    }
+
+    /// <summary>
+    /// An off-slab cache: size-1024, its slab_t and bufctls living in an object of another general
+    /// cache (slabp_cache), and the slab's pages holding nothing but objects. An SVG drawing.
+    /// </summary>
+    public static string OffSlabDescriptor()
+    {
+        (_, KmemCache c, SlabT s) = OffSlabSession();
+        if (!Slab.OffSlab(c))
+            throw new InvalidOperationException($"{c.Name} is not off-slab on this machine");
+        var inv = CultureInfo.InvariantCulture;
+        var svg = new Svg("lvm-d-offslab", "An off-slab cache: its slab descriptor lives in an object of another cache");
+        const double top = 20;
+        var rows = new List<Row>
+        {
+            Row.Of(c, "name"),
+            Row.Of(c, "objsize"),
+            Row.Of(c, "num"),
+            Row.Of(c, "gfporder"),
+            Row.Of(c, "flags", Row.Hex(5)),
+            Row.Of(c, "slabp_cache", v => ((KmemCache)v!).Name),
+        };
+        svg.Text(4, 13, "the cache", "lvm-d-heading", bold: true);
+        Box cache = svg.Struct(4, top, "kmem_cache_t", rows, data: [("data-cache", c.Name)]);
+
+        var srows = new List<Row>
+        {
+            Row.Of(s, "colouroff"),
+            Row.Of(s, "s_mem", Row.Hex(8)),
+            Row.Of(s, "inuse"),
+            Row.Of(s, "free", v => (uint)v! == Slab.BufctlEnd ? "BUFCTL_END" : Row.Plain(v)),
+        };
+        string bufctlField = typeof(SlabT).GetProperty(nameof(SlabT.Bufctl))!.GetCustomAttribute<LinuxAttribute>()!.Name;
+        for (int i = 0; i < s.Bufctl.Length; i++)
+        {
+            bool free = FreeChain(s).Contains((uint)i);
+            uint v = s.Bufctl[i];
+            srows.Add(new Row($"bufctl[{i}]", !free ? "(in use)" : v == Slab.BufctlEnd ? "BUFCTL_END" : v.ToString(inv), bufctlField));
+        }
+        double sx = cache.Right + 60;
+        KmemCache home = c.SlabpCache!;
+        svg.Text(sx, 13, string.Create(inv, $"an object of {home.Name} at 0x{s.Address:x8}"), "lvm-d-heading", bold: true);
+        Box slab = svg.Struct(sx, top, "slab_t + kmem_bufctl_t[]", srows,
+            data: [("data-slab", s.Address.ToString("x8", inv)), ("data-home", home.Name)]);
+        svg.Arrow(cache.Right, cache.RowMid(5), slab.X, slab.TitleMid);
+
+        // The slab's pages: objects only, to scale.
+        uint bytes = PageConstants.PageSize << (int)c.Gfporder;
+        uint start = s.SMem - s.Colouroff;
+        double y0 = Math.Max(cache.Bottom, slab.Bottom) + 40, width = 700, scale = width / bytes;
+        svg.Text(4, y0 + 46, string.Create(inv, $"the slab's {bytes} bytes from 0x{start:x8}: objects only (shaded: in use), no management"), "lvm-d-heading", bold: true);
+        var freeSet = FreeChain(s).ToHashSet();
+        if (s.Colouroff > 0)
+            svg.Cell(4, y0, s.Colouroff * scale, [], "lvm-d-free", height: 30);
+        for (uint i = 0; i < c.Num; i++)
+        {
+            bool isFree = freeSet.Contains(i);
+            svg.Cell(4 + (s.SMem - start + i * c.Objsize) * scale, y0, c.Objsize * scale,
+                [string.Create(inv, $"object {i}")], isFree ? "lvm-d-free" : "lvm-d-used",
+                [("data-object", i.ToString(inv)), ("data-state", isFree ? "free" : "inuse")], 30);
+        }
+        uint end = s.SMem - start + c.Num * c.Objsize;
+        if (end < bytes)
+            svg.Cell(4 + end * scale, y0, (bytes - end) * scale, [], "lvm-d-free", height: 30);
+        double sm = 4 + (s.SMem - start) * scale;
+        svg.Arrow(slab.X + 20, slab.Bottom, sm + 12, y0 - 1, vertical: true);
+        svg.Text(slab.X + 26, slab.Bottom + 14, "s_mem", "lvm-d-note");
         return svg.ToString();
     }
 }
