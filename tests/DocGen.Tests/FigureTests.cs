@@ -38,6 +38,17 @@ public class FigureTests
     }
 
     [Fact]
+    public void Svg_IsPutInline_InItsOwnScrollingBox()
+    {
+        string html = FigureRenderer.Body("<svg width=\"700\" height=\"40\">\n<text x=\"4\" y=\"14\">zone_t</text>\n\n</svg>\n");
+        Assert.StartsWith("<div class=\"lvm-figure-svg\">\n<svg", html);
+        Assert.EndsWith("</svg>\n</div>\n", html);
+        Assert.Contains("<text x=\"4\" y=\"14\">zone_t</text>", html);
+        Assert.DoesNotContain("<pre", html);
+        NoBlankLine(html);
+    }
+
+    [Fact]
     public void PlainText_StaysPreformatted_EvenWithAPipeInIt()
     {
         string html = FigureRenderer.Body("Node 0, zone   Normal | 1 2 3\n\nfree: 12\n");

@@ -56,9 +56,9 @@ public sealed partial class LayoutTests(SiteFixture site) : IClassFixture<SiteFi
             int overflow = await visit.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
             if (overflow > 1)
                 bad.Add($"{path}: the page is {overflow}px wider than the screen");
-            // Code wraps, so no code block scrolls sideways; a figure may scroll inside its own box
-            // on a phone, but at 1,400 px it fits too.
-            string selector = phone ? "article pre.lvm-code" : "article pre.lvm-code, article .lvm-figure-table, article .lvm-figure pre";
+            // Code wraps, so no code block scrolls sideways; a figure (a drawing too) may scroll
+            // inside its own box on a phone, but at 1,400 px it fits too.
+            string selector = phone ? "article pre.lvm-code" : "article pre.lvm-code, article .lvm-figure-table, article .lvm-figure pre, article .lvm-figure-svg";
             var wide = await visit.Page.EvaluateAsync<string[]>(
                 "sel => [...document.querySelectorAll(sel)].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.className + ' ' + e.scrollWidth + '/' + e.clientWidth)",
                 selector);
@@ -67,6 +67,35 @@ public sealed partial class LayoutTests(SiteFixture site) : IClassFixture<SiteFi
         Assert.True(bad.Count == 0, "sideways scrolling:\n" + string.Join("\n", bad.Take(20)));
         await visit.Open(pages.First(p => p.StartsWith("commentary/", StringComparison.Ordinal) && !p.EndsWith("index.html", StringComparison.Ordinal)));
         await visit.Shot("commentary");
+        visit.AssertClean();
+    }
+
+    [Theory]
+    [InlineData(1400, 1000, false)]
+    [InlineData(390, 844, true)]
+    public async Task Diagrams_AreSvgText_CaptionedAsThePort_AtTheirOwnSize(int width, int height, bool phone)
+    {
+        await using var visit = await Visit.Start(site, $"diagrams-{width}", width: width, height: height, phone: phone);
+        foreach (string chapter in new[] { "04-process-address-space", "05-describing-physical-memory", "08-slab-allocator" })
+        {
+            await visit.Open($"chapters/{chapter}.html");
+            var figures = visit.Page.Locator("article .lvm-figure:has(.lvm-figure-svg)");
+            Assert.True(await figures.CountAsync() >= 1, $"{chapter}: no diagram");
+            var figure = figures.First;
+            Assert.Contains("Drawn from the port's state", await figure.Locator(".lvm-figure-caption").InnerTextAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, await figure.Locator("img, image").CountAsync());
+            Assert.True(await figure.Locator("svg text").CountAsync() >= 20, $"{chapter}: the diagram has little text");
+            // Drawn at its own size (never shrunk to the column), in a box no wider than the column.
+            double[] m = await figure.EvaluateAsync<double[]>(
+                "f => { const s = f.querySelector('svg'); const b = f.querySelector('.lvm-figure-svg'); return [s.getBoundingClientRect().width, s.width.baseVal.value, b.clientWidth, f.parentElement.clientWidth]; }");
+            (double drawn, double own, double box, double column) = (m[0], m[1], m[2], m[3]);
+            Assert.True(Math.Abs(drawn - own) < 1, $"{chapter}: the drawing is {drawn}px wide, not its own {own}px");
+            Assert.True(box <= column + 1, $"{chapter}: the drawing's box is {box}px in a {column}px column");
+            if (!phone)
+                Assert.True(own <= box + 1, $"{chapter}: the {own}px drawing does not fit the {box}px column at {width}px");
+            await figure.ScrollIntoViewIfNeededAsync();
+            await visit.Shot($"diagram-{chapter}");
+        }
         visit.AssertClean();
     }
 

@@ -11,9 +11,9 @@ namespace LinuxVm.DocGen.Weave.Figure;
 /// Writes a figure's output, with the method that made it named under it so a reader can run it
 /// too. A figure method returns one of three things, and each is shown as what it is: an SVG
 /// drawing (put inline), Markdown with a pipe table (rendered to HTML: tables as tables, any
-/// fenced block as preformatted text, the rest as prose), or plain text (preformatted). Tables and
-/// preformatted text sit in their own box that scrolls sideways when it is wider than the column,
-/// so the page itself never does.
+/// fenced block as preformatted text, the rest as prose), or plain text (preformatted). Drawings,
+/// tables and preformatted text sit in their own box that scrolls sideways when it is wider than
+/// the column, so the page itself never does.
 /// </summary>
 public sealed class FigureRenderer : DirectiveRenderer<FigureBlock>
 {
@@ -48,8 +48,10 @@ public sealed class FigureRenderer : DirectiveRenderer<FigureBlock>
         var sb = new StringBuilder();
         if (body.TrimStart().StartsWith("<svg", StringComparison.Ordinal))
         {
+            sb.Append("<div class=\"lvm-figure-svg\">\n");
             foreach (string line in body.Split('\n').Where(l => l.Trim().Length > 0))
                 sb.Append(line).Append('\n');
+            sb.Append("</div>\n");
             return sb.ToString();
         }
         var doc = Markdown.Parse(body, Tables);
