@@ -101,15 +101,15 @@ public sealed class Fork
     {
         Slab slab = _kernel.Slab;
         SigactCachep = slab.KmemCacheCreate("signal_act", SignalStruct.SizeOf, 0, SlabFlags.HwcacheAlign, null, null)
-            ?? throw new KernelPanicException("Cannot create signal action SLAB cache", "proc_caches_init");
+            ?? throw new KernelPanicException("cannot create the signal_act slab cache", "proc_caches_init");
         FilesCachep = slab.KmemCacheCreate("files_cache", FilesStructSizeOf, 0, SlabFlags.HwcacheAlign, null, null)
-            ?? throw new KernelPanicException("Cannot create files SLAB cache", "proc_caches_init");
+            ?? throw new KernelPanicException("cannot create the files_cache slab cache", "proc_caches_init");
         FsCachep = slab.KmemCacheCreate("fs_cache", FsStructSizeOf, 0, SlabFlags.HwcacheAlign, null, null)
-            ?? throw new KernelPanicException("Cannot create fs_struct SLAB cache", "proc_caches_init");
+            ?? throw new KernelPanicException("cannot create the fs_cache slab cache", "proc_caches_init");
         VmAreaCachep = slab.KmemCacheCreate("vm_area_struct", VmAreaStruct.SizeOf, 0, SlabFlags.HwcacheAlign, null, null)
-            ?? throw new KernelPanicException("Cannot create vm_area_struct SLAB cache", "proc_caches_init");
+            ?? throw new KernelPanicException("cannot create the vm_area_struct slab cache", "proc_caches_init");
         MmCachep = slab.KmemCacheCreate("mm_struct", MmStruct.SizeOf, 0, SlabFlags.HwcacheAlign, null, null)
-            ?? throw new KernelPanicException("Cannot create mm_struct SLAB cache", "proc_caches_init");
+            ?? throw new KernelPanicException("cannot create the mm_struct slab cache", "proc_caches_init");
     }
 
     // kmem_cache_alloc from one of the caches above: true with the object's address, false when
