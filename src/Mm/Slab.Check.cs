@@ -39,6 +39,12 @@ public sealed partial class Slab
     public static uint ObjectsInCpuCaches(KmemCache cachep) =>
         (uint)cachep.Cpudata.Sum(cc => cc is null ? 0 : (int)cc.Avail);
 
+    /// <summary>Objects of <paramref name="cachep"/> handed out and not freed: those its slabs count as in use, less the ones waiting in its per-CPU arrays.</summary>
+    /// <param name="cachep">The cache.</param>
+    /// <returns>The count.</returns>
+    public static long ObjectsInUse(KmemCache cachep) =>
+        AllSlabs(cachep).Sum(s => (long)s.Inuse) - ObjectsInCpuCaches(cachep);
+
     /// <summary>
     /// Pages of slabs that hold no object in use: each of their objects is free or waits in a
     /// per-CPU array. They are memory the caches keep for reuse, which kmem_cache_reap can give

@@ -45,13 +45,9 @@ public class ProcCachesTests
             return list;
         }
 
-        // Objects of the named cache handed out and not freed: the slabs' objects in use, less
-        // those parked in the per-CPU arrays (the allocator's own, not a caller's).
-        public long InUse(string cache)
-        {
-            KmemCache c = K.Slab.FindCache(cache) ?? throw new InvalidOperationException($"no cache {cache}");
-            return Mm.Slab.AllSlabs(c).Sum(s => (long)s.Inuse) - Mm.Slab.ObjectsInCpuCaches(c);
-        }
+        // Objects of the named cache handed out and not freed.
+        public long InUse(string cache) =>
+            Mm.Slab.ObjectsInUse(K.Slab.FindCache(cache) ?? throw new InvalidOperationException($"no cache {cache}"));
 
         // No free object left in the named caches (taken without growing them), and no page left
         // that a GFP_KERNEL allocation may take: the next kmem_cache_alloc from them must grow the
