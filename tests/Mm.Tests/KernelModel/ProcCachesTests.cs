@@ -20,9 +20,9 @@ public class ProcCachesTests
     // A 16 MiB PC with init and one program, and its regions as (start, end, flags).
     private sealed class Pc : IDisposable
     {
-        public Pc()
+        public Pc(bool debugSlab = false, int cpus = 1)
         {
-            M = Machine.Boot(new MachineConfig { RamBytes = 16u << 20 });
+            M = Machine.Boot(new MachineConfig { RamBytes = 16u << 20, DebugSlab = debugSlab, Cpus = cpus });
             K = M.Kernel;
             K.Mmap.DebugMmRb = true;
             K.Driver.Spawn("init", image: new ProgramImage("init"));
@@ -281,5 +281,26 @@ public class ProcCachesTests
         Assert.Equal(0, table.Count);
         Assert.Equal(sigs - 1, pc.InUse("signal_act"));
         Assert.Equal(0u, table.Objp);
+    }
+
+    [Fact]
+    public void WithDebugSlab_RegionsDescriptorsAndTables_PassTheRedZoneAndPoisonChecks()
+    {
+        // CONFIG_DEBUG_SLAB red-zones and poisons these caches (small, no constructor), and checks
+        // every free: a region freed twice or to the wrong cache would stop the machine.
+        using var pc = new Pc(debugSlab: true, cpus: 2);
+        Kernel k = pc.K;
+        Assert.Equal(Base, pc.Run(s => s.Mmap(Base, 8 * Page, Mman.ProtRead | Mman.ProtWrite, Anon | Mman.MapFixed)));
+        Assert.Equal(0, pc.Run(s => s.Munmap(Base + 2 * Page, Page)));
+        Assert.Equal(0, pc.Run(s => s.Mprotect(Base + 4 * Page, Page, Mman.ProtRead)));
+        Assert.Equal(0, pc.Run(s => s.Mlock(Base + 6 * Page, Page)));
+        int pid = k.Driver.RunAs(pc.P, () => k.Fork.DoFork((uint)Signal.Sigchld));
+        TaskStruct child = k.Sched.FindTaskByPid(pid)!;
+        k.Driver.RunAs(child, () => k.Exit.DoExit(0));
+        k.Driver.RunAs(pc.P, () => k.Exit.SysWait4(pid));
+        k.Driver.RunAs(pc.P, () => k.Exit.DoExit(0));
+        k.Slab.CheckInvariants();
+        // (The exited program's descriptor may live on as a CPU's lazy active_mm; its regions may not.)
+        Assert.Equal(k.InitMm.Mmlist.Entries<MmStruct>().Sum(mm => mm.MapCount), pc.InUse("vm_area_struct"));
     }
 }
