@@ -139,7 +139,11 @@ public sealed class Machine : IDisposable
         if (Stops(BootStage.PgtableCacheInit))
             return;
 
-        // fork_init, proc_caches_init, vfs_caches_init, buffer_init: not modelled.
+        // fork_init (max_threads and init_task's process limit): not modelled.
+        // proc_caches_init: the slab caches of kernel/fork.c, vm_area_struct and mm_struct among them.
+        k.Fork.ProcCachesInit();
+
+        // vfs_caches_init, buffer_init: not modelled.
         // page_cache_init takes the page hash table, one bucket per page of RAM, from the buddy
         // allocator.
         k.Filemap.PageCacheInit(k.Memory.NumPhyspages);

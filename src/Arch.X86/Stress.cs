@@ -570,6 +570,13 @@ public sealed class Stress
         _k.Slab.CheckInvariants();
         _k.Vmalloc.CheckInvariants();
         _result.InvariantChecks += 3;
+        // Every region of every address space on the mmlist is one vm_area_struct object, and no
+        // object is in use without a region: a region leaked or freed twice shows here.
+        long regions = _k.InitMm.Mmlist.Entries<MmStruct>().Sum(mm => (long)mm.MapCount);
+        long objects = Slab.ObjectsInUse(_k.Fork.VmAreaCachep!);
+        if (regions != objects)
+            throw new StressFailureException($"{regions} regions on the mmlist, {objects} vm_area_struct objects in use");
+        _result.InvariantChecks++;
         foreach (TaskStruct p in _live)
         {
             _k.Mmap.CheckVmas(p.Mm!);

@@ -34,8 +34,11 @@ public sealed class Mlock
     [Linux("mm/mlock.c", "mlock_fixup_start")]
     private int MlockFixupStart(VmAreaStruct vma, uint end, uint newflags)
     {
-        // Port note: the kernel returns -EAGAIN when vm_area_cachep is empty; an ordinary object cannot fail.
-        VmAreaStruct n = vma.Copy();
+        // No memory for the new region is -EAGAIN here, not -ENOMEM: the caller may try again.
+        VmAreaStruct? n = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (n == null)
+            return -Errno.Eagain;
+        vma.CopyTo(n);
         n.VmEnd = end;
         n.VmFlags = newflags;
         n.VmFile?.GetFile();
@@ -54,7 +57,10 @@ public sealed class Mlock
     [Linux("mm/mlock.c", "mlock_fixup_end")]
     private int MlockFixupEnd(VmAreaStruct vma, uint start, uint newflags)
     {
-        VmAreaStruct n = vma.Copy();
+        VmAreaStruct? n = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (n == null)
+            return -Errno.Eagain;
+        vma.CopyTo(n);
         n.VmStart = start;
         n.VmPgoff += (n.VmStart - vma.VmStart) >> PageShift;
         n.VmFlags = newflags;
@@ -73,8 +79,17 @@ public sealed class Mlock
     [Linux("mm/mlock.c", "mlock_fixup_middle")]
     private int MlockFixupMiddle(VmAreaStruct vma, uint start, uint end, uint newflags)
     {
-        VmAreaStruct left = vma.Copy();
-        VmAreaStruct right = vma.Copy();
+        VmAreaStruct? left = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (left == null)
+            return -Errno.Eagain;
+        VmAreaStruct? right = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (right == null)
+        {
+            _kernel.Fork.VmAreaFree(left);
+            return -Errno.Eagain;
+        }
+        vma.CopyTo(left);
+        vma.CopyTo(right);
         left.VmEnd = start;
         right.VmStart = end;
         right.VmPgoff += (right.VmStart - left.VmStart) >> PageShift;

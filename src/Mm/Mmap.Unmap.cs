@@ -32,7 +32,7 @@ public sealed partial class Mmap
             area.VmOps?.Close?.Invoke(area);
             if (area.VmFile != null)
                 _kernel.FileTable.Fput(area.VmFile);
-            // kmem_cache_free(vm_area_cachep, area): the object is dropped.
+            _kernel.Fork.VmAreaFree(area);
             return extra;
         }
         // #endregion
@@ -170,9 +170,10 @@ public sealed partial class Mmap
         if (mpnt.VmStart < addr && mpnt.VmEnd > addr + len && mm.MapCount >= MaxMapCount)
             return -Errno.Enomem;
 
-        // The spare region for a split, taken now while failing is still easy.
-        // Port note: vm_area_cachep is not ported; the allocation is an ordinary object and cannot fail.
-        VmAreaStruct? extra = new VmAreaStruct();
+        // The spare region for a split, taken now: after this point nothing may fail.
+        VmAreaStruct? extra = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (extra == null)
+            return -Errno.Enomem;
 
         // #region detach
         VmAreaStruct? free = null;
@@ -224,7 +225,10 @@ public sealed partial class Mmap
         // #endregion
         ValidateMm(mm);
 
-        // An unused spare is simply dropped (kmem_cache_free).
+        // The spare goes back to the cache if no split used it.
+        if (extra != null)
+            _kernel.Fork.VmAreaFree(extra);
+
         FreePgtables(mm, prev, addr, addr + len);
         return 0;
     }
@@ -294,18 +298,19 @@ public sealed partial class Mmap
         if (rbParent != null && VmaMerge(mm, prev, rbParent, addr, addr + len, flags) != 0)
             goto @out;
 
-        vma = new VmAreaStruct
-        {
-            VmMm = mm,
-            VmStart = addr,
-            VmEnd = addr + len,
-            VmFlags = flags,
-            VmPageProt = ProtectionMap[flags & 0x0f],
-            VmOps = null,
-            VmPgoff = 0,
-            VmFile = null,
-            VmPrivateData = null,
-        };
+        vma = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (vma == null)
+            return Err(-Errno.Enomem);
+
+        vma.VmMm = mm;
+        vma.VmStart = addr;
+        vma.VmEnd = addr + len;
+        vma.VmFlags = flags;
+        vma.VmPageProt = ProtectionMap[flags & 0x0f];
+        vma.VmOps = null;
+        vma.VmPgoff = 0;
+        vma.VmFile = null;
+        vma.VmPrivateData = null;
 
         VmaLink(mm, vma, prev, rbLink, rbParent);
 
@@ -370,7 +375,7 @@ public sealed partial class Mmap
             _kernel.Memory.ZapPageRange(mm, start, size);
             if (mpnt.VmFile != null)
                 _kernel.FileTable.Fput(mpnt.VmFile);
-            // kmem_cache_free(vm_area_cachep, mpnt): the object is dropped.
+            _kernel.Fork.VmAreaFree(mpnt);
             mpnt = next;
         }
 

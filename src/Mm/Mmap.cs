@@ -423,7 +423,7 @@ public sealed partial class Mmap
                 @lock.Unlock();
 
                 mm.MapCount--;
-                // kmem_cache_free(vm_area_cachep, next): the object is dropped.
+                _kernel.Fork.VmAreaFree(next);
                 return 1;
             }
             @lock.Unlock();
@@ -578,19 +578,19 @@ public sealed partial class Mmap
                 goto @out;
         // #endregion
 
-        // Port note: the region comes from vm_area_cachep in the kernel; here it is an ordinary object.
-        vma = new VmAreaStruct
-        {
-            VmMm = mm,
-            VmStart = addr,
-            VmEnd = addr + len,
-            VmFlags = vmFlags,
-            VmPageProt = ProtectionMap[vmFlags & 0x0f],
-            VmOps = null,
-            VmPgoff = pgoff,
-            VmFile = null,
-            VmPrivateData = null,
-        };
+        vma = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (vma == null)
+            return Err(-Errno.Enomem);
+
+        vma.VmMm = mm;
+        vma.VmStart = addr;
+        vma.VmEnd = addr + len;
+        vma.VmFlags = vmFlags;
+        vma.VmPageProt = ProtectionMap[vmFlags & 0x0f];
+        vma.VmOps = null;
+        vma.VmPgoff = pgoff;
+        vma.VmFile = null;
+        vma.VmPrivateData = null;
 
         // #region backing-object
         if (file != null)
@@ -651,7 +651,7 @@ public sealed partial class Mmap
         // Undo whatever the mmap method mapped before it failed.
         _kernel.Memory.ZapPageRange(mm, vma.VmStart, vma.VmEnd - vma.VmStart);
     free_vma:
-        // kmem_cache_free(vm_area_cachep, vma): the object is dropped.
+        _kernel.Fork.VmAreaFree(vma);
         return Err(error);
     }
 

@@ -104,7 +104,7 @@ public sealed class Mprotect
     // The whole region changes: it either merges into prev (which already has the new flags) or
     // takes them itself.
     [Linux("mm/mprotect.c", "mprotect_fixup_all")]
-    private static int MprotectFixupAll(VmAreaStruct vma, ref VmAreaStruct? pprev, uint newflags, Pgprot prot)
+    private int MprotectFixupAll(VmAreaStruct vma, ref VmAreaStruct? pprev, uint newflags, Pgprot prot)
     {
         VmAreaStruct? prev = pprev;
         MmStruct mm = vma.VmMm;
@@ -117,6 +117,7 @@ public sealed class Mprotect
             Mmap.VmaUnlinkCore(mm, vma, prev);
             mm.PageTableLock.Unlock();
 
+            _kernel.Fork.VmAreaFree(vma);
             mm.MapCount--;
             return 0;
         }
@@ -147,7 +148,10 @@ public sealed class Mprotect
             vma.VmMm.PageTableLock.Unlock();
             return 0;
         }
-        VmAreaStruct n = vma.Copy();
+        VmAreaStruct? n = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (n == null)
+            return -Errno.Enomem;
+        vma.CopyTo(n);
         n.VmEnd = end;
         n.VmFlags = newflags;
         n.VmPageProt = prot;
@@ -167,7 +171,10 @@ public sealed class Mprotect
     [Linux("mm/mprotect.c", "mprotect_fixup_end")]
     private int MprotectFixupEnd(VmAreaStruct vma, ref VmAreaStruct? pprev, uint start, uint newflags, Pgprot prot)
     {
-        VmAreaStruct n = vma.Copy();
+        VmAreaStruct? n = _kernel.Fork.VmAreaAlloc(Gfp.Kernel);
+        if (n == null)
+            return -Errno.Enomem;
+        vma.CopyTo(n);
         n.VmStart = start;
         n.VmPgoff += (n.VmStart - vma.VmStart) >> PageShift;
         n.VmFlags = newflags;
@@ -190,8 +197,17 @@ public sealed class Mprotect
     [Linux("mm/mprotect.c", "mprotect_fixup_middle")]
     private int MprotectFixupMiddle(VmAreaStruct vma, ref VmAreaStruct? pprev, uint start, uint end, uint newflags, Pgprot prot)
     {
-        VmAreaStruct left = vma.Copy();
-        VmAreaStruct right = vma.Copy();
+        VmAreaStruct? left = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (left == null)
+            return -Errno.Enomem;
+        VmAreaStruct? right = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (right == null)
+        {
+            _kernel.Fork.VmAreaFree(left);
+            return -Errno.Enomem;
+        }
+        vma.CopyTo(left);
+        vma.CopyTo(right);
         left.VmEnd = start;
         right.VmStart = end;
         right.VmPgoff += (right.VmStart - left.VmStart) >> PageShift;
@@ -329,6 +345,7 @@ public sealed class Mprotect
             Mmap.VmaUnlinkCore(prev.VmMm, next, prev);
             prev.VmMm.PageTableLock.Unlock();
 
+            _kernel.Fork.VmAreaFree(next);
             prev.VmMm.MapCount--;
         }
         // #endregion

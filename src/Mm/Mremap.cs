@@ -158,6 +158,7 @@ public sealed class Mremap
                     mm.PageTableLock.Unlock();
 
                     mm.MapCount--;
+                    _kernel.Fork.VmAreaFree(next);
                 }
             }
             else if (next.VmStart == newAddr + newLen && Mmap.CanVmaMerge(next, vma.VmFlags) && mergeable)
@@ -181,16 +182,23 @@ public sealed class Mremap
         }
         // #endregion
 
-        // Port note: the kernel allocates the new region here from vm_area_cachep (and returns
-        // -ENOMEM if it cannot); an ordinary object cannot fail, so it is made where it is filled in.
-        bool allocatedVma = newVma == null;
+        // No neighbour to stretch: the moved pages need a region of their own, allocated before
+        // any page moves.
+        bool allocatedVma = false;
+        if (newVma == null)
+        {
+            newVma = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+            if (newVma == null)
+                goto @out;
+            allocatedVma = true;
+        }
 
         // #region move
         if (MovePageTables(currentMm, newAddr, addr, oldLen) == 0)
         {
             if (allocatedVma)
             {
-                newVma = vma.Copy();
+                vma.CopyTo(newVma);
                 newVma.VmNext = null;
                 newVma.VmStart = newAddr;
                 // Empty when do_mremap let a new length of 0 through (MREMAP_FIXED); see
@@ -203,7 +211,7 @@ public sealed class Mremap
             }
             Mmap.DoMunmap(currentMm, addr, oldLen);
             currentMm.TotalVm += newLen >> PageShift;
-            if ((newVma!.VmFlags & VmFlags.Locked) != 0)
+            if ((newVma.VmFlags & VmFlags.Locked) != 0)
             {
                 currentMm.LockedVm += newLen >> PageShift;
                 _kernel.Memory.MakePagesPresent(newVma.VmStart, newVma.VmEnd);
@@ -213,6 +221,9 @@ public sealed class Mremap
         // #endregion
         // Port note: when the move fails after a neighbour was stretched, 2.4 leaves the neighbour
         // stretched over the (now zapped) new range; that is kept as it is.
+        if (allocatedVma)
+            _kernel.Fork.VmAreaFree(newVma);
+    @out:
         return unchecked((uint)-Errno.Enomem);
     }
 

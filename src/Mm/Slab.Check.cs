@@ -39,6 +39,39 @@ public sealed partial class Slab
     public static uint ObjectsInCpuCaches(KmemCache cachep) =>
         (uint)cachep.Cpudata.Sum(cc => cc is null ? 0 : (int)cc.Avail);
 
+    /// <summary>Objects of <paramref name="cachep"/> handed out and not freed: those its slabs count as in use, less the ones waiting in its per-CPU arrays.</summary>
+    /// <param name="cachep">The cache.</param>
+    /// <returns>The count.</returns>
+    public static long ObjectsInUse(KmemCache cachep) =>
+        AllSlabs(cachep).Sum(s => (long)s.Inuse) - ObjectsInCpuCaches(cachep);
+
+    /// <summary>
+    /// Pages of slabs that hold no object in use: each of their objects is free or waits in a
+    /// per-CPU array. They are memory the caches keep for reuse, which kmem_cache_reap can give
+    /// back, the slab's counterpart of the page-table quicklists.
+    /// </summary>
+    /// <returns>Number of pages.</returns>
+    public int PagesHeldForReuse()
+    {
+        int pages = 0;
+        foreach (KmemCache c in Caches())
+        {
+            uint bytes = PageConstants.PageSize << (int)c.Gfporder;
+            foreach (SlabT slabp in AllSlabs(c))
+            {
+                uint start = slabp.SMem - slabp.Colouroff;
+                uint parked = 0;
+                foreach (CpuCache? cc in c.Cpudata)
+                    for (int i = 0; cc is not null && i < cc.Avail; i++)
+                        if (cc.Entry[i] - start < bytes)
+                            parked++;
+                if (slabp.Inuse == parked)
+                    pages += 1 << (int)c.Gfporder;
+            }
+        }
+        return pages;
+    }
+
     /// <summary>
     /// Checks the allocator's invariants and throws <see cref="KernelPanicException"/> (where =
     /// "slab invariant") naming the first one broken:

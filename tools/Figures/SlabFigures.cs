@@ -25,7 +25,9 @@ public static class SlabFigures
         var sb = new StringBuilder();
         sb.AppendLine("| cache | objsize | order | objects/slab | management | left over | colours |");
         sb.AppendLine("|-------|--------:|------:|-------------:|------------|----------:|--------:|");
-        foreach (KmemCache c in k.Slab.Caches().Where(c => !c.Name.EndsWith("(DMA)", StringComparison.Ordinal))
+        // cache_cache and the size-N caches: not the DMA twins, nor the caches made later by others.
+        foreach (KmemCache c in k.Slab.Caches()
+                     .Where(c => c == k.Slab.CacheCache || c.Name.StartsWith("size-", StringComparison.Ordinal) && !c.Name.EndsWith("(DMA)", StringComparison.Ordinal))
                      .Reverse().OrderBy(c => c == k.Slab.CacheCache ? 0 : 1))
         {
             uint slab = PageConstants.PageSize << (int)c.Gfporder;

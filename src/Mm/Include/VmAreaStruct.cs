@@ -13,8 +13,19 @@ namespace LinuxVm.Mm.Include;
 [Linux("include/linux/mm.h", "struct vm_area_struct")]
 public sealed class VmAreaStruct
 {
-    /// <summary>Creates an empty region (what <c>kmem_cache_alloc(vm_area_cachep)</c> hands out, before it is filled in).</summary>
-    public VmAreaStruct() => VmRb = new RbNode(this);
+    // An empty region with no storage yet: Fork.VmAreaAlloc makes every region, with its slab object.
+    internal VmAreaStruct() => VmRb = new RbNode(this);
+
+    /// <summary>
+    /// Bytes of a <c>struct vm_area_struct</c> on i386: thirteen 4-byte pointers, addresses and
+    /// flags, and the 16-byte rb_node_t. The vm_area_struct cache is made for it.
+    /// </summary>
+    public const uint SizeOf = 68;
+
+    /// <summary>Kernel virtual address of the region's object in the vm_area_struct cache.</summary>
+    /// <remarks>Port note: C's region *is* those 68 bytes; here the slab allocator hands out the
+    /// storage and the fields stay in this object. The address is cleared when the object is freed.</remarks>
+    public uint Objp { get; internal set; }
 
     /// <summary>The address space the region belongs to.</summary>
     [Linux("include/linux/mm.h", "vm_area_struct.vm_mm")]
@@ -68,23 +79,24 @@ public sealed class VmAreaStruct
     [Linux("include/linux/mm.h", "vm_area_struct.vm_private_data")]
     public object? VmPrivateData { get; set; }
 
-    // *n = *vma, C's struct assignment: a copy of every field, with its own tree node. Splitting
-    // (mprotect, mlock) and fork (dup_mmap) start from it.
-    internal VmAreaStruct Copy() => new()
+    // *n = *vma, C's struct assignment: every field is copied into the freshly allocated n, which
+    // keeps its own storage and tree node. Splitting (mprotect, mlock, mremap) and fork (dup_mmap)
+    // start from it.
+    internal void CopyTo(VmAreaStruct n)
     {
-        VmMm = VmMm,
-        VmStart = VmStart,
-        VmEnd = VmEnd,
-        VmNext = VmNext,
-        VmPageProt = VmPageProt,
-        VmFlags = VmFlags,
-        VmNextShare = VmNextShare,
-        VmPprevShare = VmPprevShare,
-        VmOps = VmOps,
-        VmPgoff = VmPgoff,
-        VmFile = VmFile,
-        VmPrivateData = VmPrivateData,
-    };
+        n.VmMm = VmMm;
+        n.VmStart = VmStart;
+        n.VmEnd = VmEnd;
+        n.VmNext = VmNext;
+        n.VmPageProt = VmPageProt;
+        n.VmFlags = VmFlags;
+        n.VmNextShare = VmNextShare;
+        n.VmPprevShare = VmPprevShare;
+        n.VmOps = VmOps;
+        n.VmPgoff = VmPgoff;
+        n.VmFile = VmFile;
+        n.VmPrivateData = VmPrivateData;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"vma {VmStart:x8}-{VmEnd:x8} flags 0x{VmFlags:x}";

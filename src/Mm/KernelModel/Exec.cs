@@ -268,7 +268,9 @@ public sealed class Exec
         bprm.P += stackBase;
         bprm.Exec += stackBase;
 
-        var mpnt = new VmAreaStruct();
+        VmAreaStruct? mpnt = _kernel.Fork.VmAreaAlloc(SlabFlags.Kernel);
+        if (mpnt == null)
+            return -Errno.Enomem;
 
         mm.MmapSem.DownWrite();
         mpnt.VmMm = mm;
@@ -345,7 +347,12 @@ public sealed class Exec
         mm.EndData = 0;
         mm.EndCode = 0;
         mm.Rss = 0;
-        SetupArgPages(bprm);
+        retval = SetupArgPages(bprm);
+        if (retval < 0)
+        {
+            _kernel.Signal.SendSig(Signal.Sigkill, current, 0);
+            return retval;
+        }
         mm.StartStack = bprm.P;
 
         uint startCode = ElfTextStart;

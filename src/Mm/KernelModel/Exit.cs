@@ -181,13 +181,19 @@ public sealed class Exit
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     public void SysExit(int errorCode) => DoExit((errorCode & 0xff) << 8);
 
-    /// <summary>Drops the task's signal handlers and every pending signal.</summary>
+    /// <summary>Drops the task's signal handlers (freeing the table with its last user) and every pending signal.</summary>
     /// <param name="tsk">The task.</param>
     [Linux("kernel/signal.c", "exit_sighand")]
-    public static void ExitSighand(TaskStruct tsk)
+    public void ExitSighand(TaskStruct tsk)
     {
+        SignalStruct? sig = tsk.Sig;
         tsk.SigmaskLock.Lock();
-        tsk.Sig = null;
+        if (sig != null)
+        {
+            tsk.Sig = null;
+            if (--sig.Count == 0)
+                _kernel.Fork.SigactFree(sig);
+        }
         tsk.Sigpending = 0;
         tsk.Pending.Signal = 0;
         tsk.SigmaskLock.Unlock();

@@ -56,6 +56,109 @@ public sealed class Fork
     [Linux("kernel/fork.c", "mmlist_nr")]
     public int MmlistNr { get; set; }
 
+    /// <summary>The slab cache of signal handler tables ("signal_act").</summary>
+    [Linux("kernel/fork.c", "sigact_cachep")]
+    public KmemCache? SigactCachep { get; private set; }
+
+    /// <summary>The slab cache of open-file tables ("files_cache").</summary>
+    [Linux("kernel/fork.c", "files_cachep")]
+    public KmemCache? FilesCachep { get; private set; }
+
+    /// <summary>The slab cache of root, working directory and umask records ("fs_cache").</summary>
+    [Linux("kernel/fork.c", "fs_cachep")]
+    public KmemCache? FsCachep { get; private set; }
+
+    /// <summary>The slab cache every memory region comes from ("vm_area_struct").</summary>
+    [Linux("kernel/fork.c", "vm_area_cachep")]
+    public KmemCache? VmAreaCachep { get; private set; }
+
+    /// <summary>The slab cache of address-space descriptors ("mm_struct").</summary>
+    [Linux("kernel/fork.c", "mm_cachep")]
+    public KmemCache? MmCachep { get; private set; }
+
+    /// <summary>
+    /// Bytes of a <c>struct files_struct</c> on i386: five ints and locks and three pointers
+    /// (32), two 1024-bit fd_sets (256) and NR_OPEN_DEFAULT = 32 file pointers (128).
+    /// </summary>
+    public const uint FilesStructSizeOf = 416;
+
+    /// <summary>
+    /// Bytes of a <c>struct fs_struct</c> on i386: the count, the rwlock and the umask (12), three
+    /// dentry and three vfsmount pointers (24).
+    /// </summary>
+    public const uint FsStructSizeOf = 36;
+
+    /// <summary>
+    /// Creates the five slab caches of kernel/fork.c, each aligned to the L1 line: signal handler
+    /// tables, open-file tables, fs records, memory regions and address-space descriptors. A
+    /// cache that cannot be created is fatal.
+    /// </summary>
+    /// <remarks>Port note: open-file tables and fs records are outside the model (a task has no
+    /// files or fs here), so files_cache and fs_cache exist, sized as 2.4 sizes them, and stay
+    /// empty.</remarks>
+    [Linux("kernel/fork.c", "proc_caches_init")]
+    public void ProcCachesInit()
+    {
+        Slab slab = _kernel.Slab;
+        SigactCachep = slab.KmemCacheCreate("signal_act", SignalStruct.SizeOf, 0, SlabFlags.HwcacheAlign, null, null)
+            ?? throw new KernelPanicException("cannot create the signal_act slab cache", "proc_caches_init");
+        FilesCachep = slab.KmemCacheCreate("files_cache", FilesStructSizeOf, 0, SlabFlags.HwcacheAlign, null, null)
+            ?? throw new KernelPanicException("cannot create the files_cache slab cache", "proc_caches_init");
+        FsCachep = slab.KmemCacheCreate("fs_cache", FsStructSizeOf, 0, SlabFlags.HwcacheAlign, null, null)
+            ?? throw new KernelPanicException("cannot create the fs_cache slab cache", "proc_caches_init");
+        VmAreaCachep = slab.KmemCacheCreate("vm_area_struct", VmAreaStruct.SizeOf, 0, SlabFlags.HwcacheAlign, null, null)
+            ?? throw new KernelPanicException("cannot create the vm_area_struct slab cache", "proc_caches_init");
+        MmCachep = slab.KmemCacheCreate("mm_struct", MmStruct.SizeOf, 0, SlabFlags.HwcacheAlign, null, null)
+            ?? throw new KernelPanicException("cannot create the mm_struct slab cache", "proc_caches_init");
+    }
+
+    // kmem_cache_alloc from one of the caches above: true with the object's address, false when
+    // the cache could not grow. Port note: a kernel that never ran proc_caches_init has no caches
+    // (the task-model tests build kernels with no memory at all, see mm_init); its objects get no
+    // slab storage (address 0) and their allocation cannot fail.
+    private bool CacheAlloc(KmemCache? cachep, uint flags, out uint objp)
+    {
+        objp = cachep == null ? 0 : _kernel.Slab.KmemCacheAlloc(cachep, flags);
+        return cachep == null || objp != 0;
+    }
+
+    // kmem_cache_free to one of the caches above; an object freed twice is a kernel bug.
+    private void CacheFree(KmemCache? cachep, uint objp, string what)
+    {
+        if (cachep == null)
+            return;
+        KernelPanicException.BugOn(objp == 0, $"{what} freed twice", "kmem_cache_free");
+        _kernel.Slab.KmemCacheFree(cachep, objp);
+    }
+
+    /// <summary>
+    /// <c>kmem_cache_alloc(vm_area_cachep, flags)</c>: a region whose storage is one object of the
+    /// vm_area_struct cache, with every field empty; null when the cache cannot grow.
+    /// </summary>
+    /// <param name="flags">SLAB_KERNEL everywhere in 2.4.20, GFP_KERNEL in mprotect's split at the end.</param>
+    public VmAreaStruct? VmAreaAlloc(uint flags) =>
+        CacheAlloc(VmAreaCachep, flags, out uint objp) ? new VmAreaStruct { Objp = objp } : null;
+
+    /// <summary><c>kmem_cache_free(vm_area_cachep, vma)</c>: the region's object goes back to its cache.</summary>
+    /// <param name="vma">A region nothing refers to any more.</param>
+    public void VmAreaFree(VmAreaStruct vma)
+    {
+        CacheFree(VmAreaCachep, vma.Objp, "vm_area_struct");
+        vma.Objp = 0;
+    }
+
+    // The signal handler table of a new task, from signal_act.
+    private SignalStruct? SigactAlloc(uint flags) =>
+        CacheAlloc(SigactCachep, flags, out uint objp) ? new SignalStruct { Objp = objp } : null;
+
+    /// <summary><c>kmem_cache_free(sigact_cachep, sig)</c>: a handler table nobody shares any more goes back to its cache.</summary>
+    /// <param name="sig">The table.</param>
+    public void SigactFree(SignalStruct sig)
+    {
+        CacheFree(SigactCachep, sig.Objp, "signal_struct");
+        sig.Objp = 0;
+    }
+
     // Hands out the next free pid: counting up from the last one, wrapping to 300 at 32768 (the low
     // pids belong to daemons started at boot), and skipping any number in use as a pid, process
     // group, thread group or session. next_safe remembers the smallest id in use above last_pid,
@@ -103,6 +206,19 @@ public sealed class Fork
         return LastPid;
     }
 
+    // A descriptor from the mm_struct cache, or null when the cache cannot grow.
+    [Linux("kernel/fork.c", "allocate_mm")]
+    private MmStruct? AllocateMm() =>
+        CacheAlloc(MmCachep, SlabFlags.Kernel, out uint objp) ? new MmStruct(_kernel) { Objp = objp } : null;
+
+    // The descriptor's object goes back to the mm_struct cache.
+    [Linux("kernel/fork.c", "free_mm")]
+    private void FreeMm(MmStruct mm)
+    {
+        CacheFree(MmCachep, mm.Objp, "mm_struct");
+        mm.Objp = 0;
+    }
+
     // Gives a zeroed descriptor its first user and reference, and a page directory.
     [Linux("kernel/fork.c", "mm_init")]
     private MmStruct? MmInit(MmStruct mm)
@@ -117,13 +233,17 @@ public sealed class Fork
         mm.Pgd = _kernel.Arch.PgdAlloc(mm);
         if (mm.Pgd != 0)
             return mm;
-        return null; // free_mm: the descriptor is simply dropped
+        FreeMm(mm);
+        return null;
     }
 
     /// <summary>A new, empty address space with one user, or null when memory is short.</summary>
-    /// <remarks>Port note: the kernel takes the descriptor from the mm_struct slab cache; here it is an ordinary object.</remarks>
     [Linux("kernel/fork.c", "mm_alloc")]
-    public MmStruct? MmAlloc() => MmInit(new MmStruct(_kernel));
+    public MmStruct? MmAlloc()
+    {
+        MmStruct? mm = AllocateMm();
+        return mm == null ? null : MmInit(mm);
+    }
 
     /// <summary>Frees the descriptor when its last reference goes.</summary>
     /// <param name="mm">An address space nobody references any more.</param>
@@ -133,8 +253,9 @@ public sealed class Fork
         KernelPanicException.BugOn(mm == _kernel.InitMm, "mm == &init_mm", "__mmdrop");
         if (mm.Pgd != 0)
             _kernel.Arch.PgdFree(mm.Pgd);
-        // Port note: the descriptor's return to its slab cache waits for the slab port; it is simply dropped.
+        // Port note: destroy_context has nothing to free: the i386 LDT is outside the model.
         mm.Pgd = 0;
+        FreeMm(mm);
     }
 
     /// <summary>Drops one reference to the descriptor (<c>mm_count</c>), freeing it with the last.</summary>
@@ -187,7 +308,9 @@ public sealed class Fork
         }
         else
         {
-            mm = new MmStruct(_kernel);
+            mm = AllocateMm();
+            if (mm == null)
+                return -Errno.Enomem;
             CopyMmFields(oldmm, mm);
             if (MmInit(mm) == null)
                 return -Errno.Enomem;
@@ -244,8 +367,10 @@ public sealed class Fork
             retval = -Errno.Enomem;
             if ((mpnt.VmFlags & VmFlags.DontCopy) != 0)
                 continue;
-            // Port note: the kernel takes the copy from vm_area_cachep; here it is an ordinary object.
-            VmAreaStruct tmp = mpnt.Copy();
+            VmAreaStruct? tmp = VmAreaAlloc(SlabFlags.Kernel);
+            if (tmp == null)
+                goto fail_nomem;
+            mpnt.CopyTo(tmp);
             tmp.VmFlags &= ~VmFlags.Locked;
             tmp.VmMm = mm;
             tmp.VmNext = null;
@@ -352,10 +477,14 @@ public sealed class Fork
         p.Times.TmsCutime = p.Times.TmsCstime = 0;
         p.StartTime = (uint)_kernel.Jiffies;
 
-        CopySighand(cloneFlags, p);
-        int retval = CopyMm(cloneFlags, p);
-        if (retval != 0)
+        // Whatever part fails, fork fails with -ENOMEM, and the parts already copied are undone in
+        // reverse order. Port note: copy_files and copy_fs come first in 2.4 (and are undone last);
+        // open files and fs records are outside the model.
+        int retval = -Errno.Enomem;
+        if (CopySighand(cloneFlags, p) != 0)
             return retval;
+        if (CopyMm(cloneFlags, p) != 0)
+            goto bad_fork_cleanup_sighand;
 
         p.ExitSignal = (int)(cloneFlags & Csignal);
 
@@ -389,20 +518,30 @@ public sealed class Fork
         _kernel.Sched.WakeUpProcess(p);
         ++TotalForks;
         return retval;
+
+    bad_fork_cleanup_sighand:
+        _kernel.Exit.ExitSighand(p);
+        return retval;
     }
 
-    // Shares the handler table with CLONE_SIGHAND, else copies it.
+    // Shares the handler table with CLONE_SIGHAND (one more user), else copies it into a table of
+    // its own from signal_act; -1 when there is no memory for one.
     [Linux("kernel/fork.c", "copy_sighand")]
-    private void CopySighand(uint cloneFlags, TaskStruct tsk)
+    private int CopySighand(uint cloneFlags, TaskStruct tsk)
     {
         SignalStruct parent = _kernel.Sched.Current.Sig!;
         if ((cloneFlags & CloneSighand) != 0)
         {
+            parent.Count++;
             tsk.Sig = parent;
-            return;
+            return 0;
         }
-        var sig = new SignalStruct();
-        parent.Action.CopyTo(sig.Action, 0);
+        SignalStruct? sig = SigactAlloc(Gfp.Kernel);
         tsk.Sig = sig;
+        if (sig == null)
+            return -1;
+        sig.Count = 1;
+        parent.Action.CopyTo(sig.Action, 0);
+        return 0;
     }
 }

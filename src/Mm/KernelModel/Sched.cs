@@ -32,7 +32,9 @@ public sealed class Sched
         for (int cpu = 1; cpu < kernel.SmpNumCpus; cpu++)
         {
             // Port note: smp_boot_cpus forks an idle task per CPU with CLONE_PID and then takes it
-            // off the task list; the result is what is built here directly: pid 0, not listed.
+            // off the task list; the result is what is built here directly: pid 0, not listed. The
+            // objects that fork would take for it (two pages of task_struct and stack, and a
+            // signal_act, files_cache and fs_cache object) are not allocated.
             TaskStruct idle = NewInitTask(kernel);
             idle.NextTask = idle.PrevTask = idle;
             idle.Processor = cpu;

@@ -341,6 +341,22 @@ public enum SigInfo
 [Linux("include/linux/sched.h", "struct signal_struct")]
 public sealed class SignalStruct
 {
+    /// <summary>
+    /// Bytes of a <c>struct signal_struct</c> on i386: the count and the spinlock (8) and _NSIG = 64
+    /// k_sigactions of 20 bytes each (handler, flags, restorer and a 64-bit mask), what the
+    /// signal_act cache is made for.
+    /// </summary>
+    public const uint SizeOf = 1288;
+
+    /// <summary>Tasks sharing this table (threads made with CLONE_SIGHAND count one each).</summary>
+    [Linux("include/linux/sched.h", "signal_struct.count")]
+    public int Count { get; set; } = 1;
+
+    /// <summary>Kernel virtual address of the table's object in the signal_act cache; 0 for init_task's static table.</summary>
+    /// <remarks>Port note: C's table *is* those bytes; here the slab allocator hands out the storage
+    /// and the fields stay in this object. The address is cleared when the object is freed.</remarks>
+    public uint Objp { get; internal set; }
+
     /// <summary>Handler of each signal (index sig-1): <see cref="Signal.SigDfl"/>, <see cref="Signal.SigIgn"/> or a user address.</summary>
     [Linux("include/linux/sched.h", "signal_struct.action")]
     public uint[] Action { get; } = new uint[Signal.Nsig];

@@ -83,14 +83,12 @@ public sealed class ProcessPc : IDisposable
     public VmAreaStruct MapAnonymous(TaskStruct task, uint start, uint length, bool writable = true, uint extraFlags = 0)
     {
         uint flags = VmFlags.Read | (writable ? VmFlags.Write : 0) | VmFlags.MayRead | VmFlags.MayWrite | VmFlags.MayExec | extraFlags;
-        var vma = new VmAreaStruct
-        {
-            VmMm = task.Mm!,
-            VmStart = start,
-            VmEnd = start + length,
-            VmFlags = flags,
-            VmPageProt = Pgprot.Private((int)(flags & 7)),
-        };
+        VmAreaStruct vma = Kernel.Fork.VmAreaAlloc(SlabFlags.Kernel) ?? throw new InvalidOperationException("no memory for a vm_area_struct");
+        vma.VmMm = task.Mm!;
+        vma.VmStart = start;
+        vma.VmEnd = start + length;
+        vma.VmFlags = flags;
+        vma.VmPageProt = Pgprot.Private((int)(flags & 7));
         // insert_vm_struct links the region in; like exec's callers, the caller accounts for it.
         Kernel.Mmap.InsertVmStruct(task.Mm!, vma);
         task.Mm!.TotalVm += length >> PageConstants.PageShift;
@@ -127,6 +125,8 @@ public sealed class ProcessPc : IDisposable
         return pages;
     }
 
-    /// <summary>Free pages plus the page tables cached on the quicklists (which a trim gives back).</summary>
-    public uint FreeIncludingQuicklists() => Kernel.PageAlloc.NrFreePages() + Kernel.Arch.PgtableCacheSize;
+    /// <summary>Free pages plus the pages kept for reuse: page tables cached on the quicklists (which a trim
+    /// gives back) and slabs with no object in use, such as vm_area_struct's after every process exited.</summary>
+    public uint FreeIncludingQuicklists() =>
+        Kernel.PageAlloc.NrFreePages() + Kernel.Arch.PgtableCacheSize + (uint)Kernel.Slab.PagesHeldForReuse();
 }
