@@ -113,22 +113,21 @@ public sealed class Fork
     }
 
     // kmem_cache_alloc from one of the caches above: true with the object's address, false when
-    // the cache could not grow. Port note: a kernel that never ran proc_caches_init has no caches
-    // (the task-model tests build kernels with no memory at all, see mm_init); its objects get no
-    // slab storage (address 0) and their allocation cannot fail.
+    // the cache could not grow. Before proc_caches_init has run there is no cache to take from;
+    // 2.4 would follow a null cache pointer there, so it is a kernel bug here too.
     private bool CacheAlloc(KmemCache? cachep, uint flags, out uint objp)
     {
-        objp = cachep == null ? 0 : _kernel.Slab.KmemCacheAlloc(cachep, flags);
-        return cachep == null || objp != 0;
+        KernelPanicException.BugOn(cachep == null, "a slab cache of proc_caches_init used before it ran", "kmem_cache_alloc");
+        objp = _kernel.Slab.KmemCacheAlloc(cachep!, flags);
+        return objp != 0;
     }
 
     // kmem_cache_free to one of the caches above; an object freed twice is a kernel bug.
     private void CacheFree(KmemCache? cachep, uint objp, string what)
     {
-        if (cachep == null)
-            return;
+        KernelPanicException.BugOn(cachep == null, "a slab cache of proc_caches_init used before it ran", "kmem_cache_free");
         KernelPanicException.BugOn(objp == 0, $"{what} freed twice", "kmem_cache_free");
-        _kernel.Slab.KmemCacheFree(cachep, objp);
+        _kernel.Slab.KmemCacheFree(cachep!, objp);
     }
 
     /// <summary>
