@@ -1,8 +1,10 @@
 using System.Text;
 using LinuxVm.DocGen.Index;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 using Microsoft.CodeAnalysis;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>
 /// The landing pages of the top navigation (Commentary, Source, API), so a reader who clicks one
