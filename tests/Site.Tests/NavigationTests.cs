@@ -100,12 +100,18 @@ public sealed partial class NavigationTests(SiteFixture site) : IClassFixture<Si
 
         await index.ClickAsync();
         await page.WaitForURLAsync("**/reference/index.html#" + anchor);
+        // Let the large index page finish loading: leaving it half-revealed is a console error.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await Assertions.Expect(page.Locator($"[id='{anchor}']")).ToHaveCountAsync(1);
 
         await visit.Open($"api/{type}.html");
         await page.Locator($"h3[data-uid='{uid}'] ~ div.conceptual").First.Locator("a[href*='source/']").First.ClickAsync();
+        // A source page is large: wait until it has loaded before looking for the line.
+        await page.WaitForURLAsync(new Regex(@"source/src/Mm/.+\.cs\.html#L\d+$"));
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         string line = new Uri(page.Url).Fragment.TrimStart('#');
-        await Assertions.Expect(page.Locator($"[id='{line}']")).ToContainTextAsync(csharp);
+        Assert.Equal(source[(source.LastIndexOf('#') + 1)..], line);
+        await Assertions.Expect(page.Locator($"[id='{line}']")).ToContainTextAsync(csharp, new() { Timeout = 30_000 });
         visit.AssertClean();
     }
 
