@@ -106,12 +106,12 @@ public sealed partial class NavigationTests(SiteFixture site) : IClassFixture<Si
 
         await visit.Open($"api/{type}.html");
         await page.Locator($"h3[data-uid='{uid}'] ~ div.conceptual").First.Locator("a[href*='source/']").First.ClickAsync();
-        // A source page is large: wait until it has loaded before looking for the line.
-        await page.WaitForURLAsync(new Regex(@"source/src/Mm/.+\.cs\.html#L\d+$"));
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // A source page is large and a loaded machine slow: give the line time to appear (waiting
+        // for the network to go quiet instead timed out once at 30 s).
+        await page.WaitForURLAsync(new Regex(@"source/src/Mm/.+\.cs\.html#L\d+$"), new() { WaitUntil = WaitUntilState.Commit });
         string line = new Uri(page.Url).Fragment.TrimStart('#');
         Assert.Equal(source[(source.LastIndexOf('#') + 1)..], line);
-        await Assertions.Expect(page.Locator($"[id='{line}']")).ToContainTextAsync(csharp, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator($"[id='{line}']")).ToContainTextAsync(csharp, new() { Timeout = 60_000 });
         visit.AssertClean();
     }
 
