@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the companion's site into _site/: installs Graphviz and Chromium if missing, restores the
 # local tools (docfx), builds the port, the figures and DocGen, then runs DocGen's stages (load,
-# index, graph, weave, render, site/docfx) and prints each stage's time. Safe to run again: a
+# index, graph, weave, reference, render, site/docfx) and prints each stage's time. Safe to run again: a
 # rebuild after editing a chapter needs no clean, and a failed build leaves _site/ as it was.
 #   ./site.sh                 build
 #   ./site.sh --serve         build, then serve _site/ on http://127.0.0.1:8080 (PORT=... to change)

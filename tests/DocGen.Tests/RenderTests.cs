@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using LinuxVm.DocGen.Model;
 using LinuxVm.DocGen.Pipeline;
 using LinuxVm.DocGen.Render;
 

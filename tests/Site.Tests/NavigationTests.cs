@@ -73,6 +73,48 @@ public sealed partial class NavigationTests(SiteFixture site) : IClassFixture<Si
         visit.AssertClean();
     }
 
+    [Theory]
+    [InlineData("LinuxVm.Mm.PageAlloc", "LinuxVm.Mm.PageAlloc.AllocPagesCore(System.UInt32,System.Int32,LinuxVm.Mm.Include.Zonelist)", "mm/page_alloc.c", "__alloc_pages", "AllocPagesCore", "03-")]
+    [InlineData("LinuxVm.Mm.PageAlloc", "LinuxVm.Mm.PageAlloc.NrFreePages", "mm/page_alloc.c", "nr_free_pages", "NrFreePages", "03-")]
+    [InlineData("LinuxVm.Mm.Include.Zone", "LinuxVm.Mm.Include.Zone.FreeArea", "include/linux/mmzone.h", "zone_t.free_area", "FreeArea", "03-")]
+    public async Task ApiMember_LinksToItsKernelIndexEntry_ItsSourceLine_TheCAtItsLine_AndItsChapter(
+        string type, string uid, string file, string kernel, string csharp, string chapter)
+    {
+        // The line the C link must carry is the one the table of kernel lines gives.
+        string cLine = File.ReadLines(Path.Combine(site.Root, "tools", "DocGen", "kernel-lines.tsv"))
+            .Select(l => l.Split('\t')).Single(f => f.Length == 3 && f[0] == file && f[1] == kernel)[2];
+        await using var visit = await Visit.Start(site, "api-member-" + csharp);
+        var page = visit.Page;
+        await visit.Open($"api/{type}.html");
+        var section = page.Locator($"h3[data-uid='{uid}'] ~ div.conceptual").First;
+        await section.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(section.Locator($"a[href='https://github.com/sndrzt/linux-2.4.20.lite/blob/426c5ed/{file}#L{cLine}']")).ToHaveTextAsync($"{file}:{cLine}");
+        await Assertions.Expect(section.Locator($"a[href*='chapters/{chapter}']").First).ToBeVisibleAsync();
+        await visit.Shot("section");
+
+        string anchor = "x-" + Regex.Replace(file + ":" + kernel, "[^A-Za-z0-9_]", "-");
+        var index = section.Locator("a", new() { HasTextString = kernel }).First;
+        Assert.EndsWith("reference/index.html#" + anchor, await index.GetAttributeAsync("href") ?? "");
+        string source = await section.Locator("a[href*='source/']").First.GetAttributeAsync("href") ?? "";
+        Assert.Matches(@"source/src/Mm/[A-Za-z/.]+\.cs\.html#L\d+$", source);
+
+        await index.ClickAsync();
+        await page.WaitForURLAsync("**/reference/index.html#" + anchor);
+        // Let the large index page finish loading: leaving it half-revealed is a console error.
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await Assertions.Expect(page.Locator($"[id='{anchor}']")).ToHaveCountAsync(1);
+
+        await visit.Open($"api/{type}.html");
+        await page.Locator($"h3[data-uid='{uid}'] ~ div.conceptual").First.Locator("a[href*='source/']").First.ClickAsync();
+        // A source page is large and a loaded machine slow: give the line time to appear (waiting
+        // for the network to go quiet instead timed out once at 30 s).
+        await page.WaitForURLAsync(new Regex(@"source/src/Mm/.+\.cs\.html#L\d+$"), new() { WaitUntil = WaitUntilState.Commit });
+        string line = new Uri(page.Url).Fragment.TrimStart('#');
+        Assert.Equal(source[(source.LastIndexOf('#') + 1)..], line);
+        await Assertions.Expect(page.Locator($"[id='{line}']")).ToContainTextAsync(csharp, new() { Timeout = 60_000 });
+        visit.AssertClean();
+    }
+
     [Fact]
     public async Task Exercises_AskFirst_AnswerBehindAClick_AndLinkToTheirTest()
     {

@@ -7,7 +7,7 @@ namespace LinuxVm.DocGen;
 
 /// <summary>
 /// <c>DocGen [build] [options]</c> builds the site; <c>DocGen bench [--runs N]</c> times the DocGen
-/// stages (load, index, graph, weave, render) without docfx.
+/// stages (load, index, graph, weave, reference, render) without docfx.
 /// </summary>
 public static class Program
 {
@@ -102,7 +102,7 @@ public static class Program
             if (r.Tokens.Count > 0 && int.TryParse(r.Tokens[^1].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n < 1)
                 r.AddError("--runs must be at least 1");
         });
-        var bench = new Command("bench", "time DocGen's own stages (load, index, graph, weave, render) over several runs, without docfx");
+        var bench = new Command("bench", "time DocGen's own stages (load, index, graph, weave, reference, render) over several runs, without docfx");
         bench.Options.Add(runs);
         bench.SetAction(r => Bench(options.Read(r), r.GetValue(runs)));
         root.Subcommands.Add(bench);

@@ -229,9 +229,9 @@ public static class CallGraphBuilder
     /// Operation tables: for every delegate-typed field, property or parameter, the port's methods
     /// stored in it. The port keeps delegates only where the C has function pointers (the
     /// vm_operations_struct and friends, slab constructors, the MMU's fault handler), filled with
-    /// method groups: in an assignment or object initializer, as an argument (a record's
-    /// positional parameter is also its property), or through a constructor that stores its
-    /// parameter in a field or property. Lambdas are not followed.
+    /// method groups: in an assignment or object initializer, as an argument, or through a
+    /// constructor that stores its parameter in a field or property (the MMU's fault handler, a
+    /// timer's function, a slab cache's constructor). Lambdas are not followed.
     /// </summary>
     private static Dictionary<ISymbol, List<IMethodSymbol>> OperationTables(LoadedSources sources, Dictionary<SyntaxTree, SemanticModel> models)
     {
@@ -288,10 +288,6 @@ public static class CallGraphBuilder
                     foreach (var m in Stored(model, arg.Expression))
                     {
                         Store(param, m);
-                        // A record's positional parameter is also its property.
-                        if (callee.MethodKind == MethodKind.Constructor && callee.ContainingType.IsRecord &&
-                            callee.ContainingType.GetMembers(param.Name).FirstOrDefault(x => x is IPropertySymbol) is { } recProp)
-                            Store(recProp, m);
                     }
                 }
             }

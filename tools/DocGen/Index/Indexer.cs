@@ -2,6 +2,7 @@ using System.Text;
 using System.Xml.Linq;
 using LinuxVm.DocGen.Diagnostics;
 using LinuxVm.DocGen.Load;
+using LinuxVm.Mm;
 using Microsoft.CodeAnalysis;
 
 namespace LinuxVm.DocGen.Index;
@@ -127,12 +128,12 @@ public static class Indexer
                 errors.Add(file, line, col, "[Linux] takes two constant strings: the kernel file and the kernel name");
                 continue;
             }
-            if (!NameRules.KernelFile().IsMatch(kfile))
+            if (!KernelNames.IsFile(kfile))
             {
                 errors.Add(file, line, col, $"[Linux] file '{kfile}' is not a path in the kernel tree such as \"mm/page_alloc.c\"");
                 continue;
             }
-            if (!NameRules.KernelName().IsMatch(kname))
+            if (!KernelNames.IsName(kname))
             {
                 errors.Add(file, line, col, $"[Linux] name '{kname}' is not a kernel identifier (a C name, \"struct x\", or \"struct_name.field\")");
                 continue;

@@ -3,12 +3,13 @@ using LinuxVm.DocGen.Diagnostics;
 using LinuxVm.DocGen.Graph;
 using LinuxVm.DocGen.Index;
 using LinuxVm.DocGen.Load;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Reference;
 using LinuxVm.DocGen.Render;
 using LinuxVm.DocGen.Site;
 using LinuxVm.DocGen.Weave;
 using LinuxVm.DocGen.Weave.Exercises;
 using LinuxVm.DocGen.Weave.Figure;
-using LinuxVm.DocGen.Weave.Pages;
 
 namespace LinuxVm.DocGen.Pipeline;
 
@@ -18,7 +19,7 @@ namespace LinuxVm.DocGen.Pipeline;
 /// <param name="Timings">Seconds per stage, in order.</param>
 public sealed record BuildResult(IReadOnlyList<Page> Pages, string CallgraphJson, IReadOnlyList<(string Stage, double Seconds)> Timings);
 
-/// <summary>Runs the stages in order, timing each: load, index, graph, weave, render, site.</summary>
+/// <summary>Runs the stages in order, timing each: load, index, graph, weave, reference, render, site.</summary>
 public static class Build
 {
     /// <summary>Runs load to render; throws <see cref="Diagnostics.DocGenException"/> on the first stage with errors.</summary>
@@ -54,25 +55,14 @@ public static class Build
         var pages = Weaver.ReadPages(root);
         Weaver.Weave(context, pages);
         context.Errors.ThrowIfAny();
-        var chapters = pages.Where(p => p.Kind == PageKind.Chapter).OrderBy(p => p.Chapter ?? int.MaxValue).ToList();
-        var commentary = pages.Where(p => p.Kind == PageKind.Commentary).ToList();
-        var all = new List<Page>(pages);
-        var links = new FileLinks(context, chapters, commentary);
-        all.AddRange(ReferencePages.Build(context, commentary, links));
-        all.Add(CrossReferencePage.Build(context, pages));
-        all.Add(HomePage.Build(context, chapters, commentary));
-        if (commentary.Count > 0)
-            all.Add(IndexPages.Commentary(context, commentary, links));
-        if (o.Api)
-            all.AddRange(IndexPages.Api(context, links));
-        foreach (var t in sources.Trees)
-            context.LinkedSources.Add(t.FilePath);
-        all.AddRange(SourcePages.Build(context, context.LinkedSources, links));
-        all.Add(IndexPages.Source(context.LinkedSources.ToList(), links));
-        LinkCheck.Check(context.Errors, pages, [.. all.Select(p => p.SitePath), "callgraph.json"]);
-        context.Errors.ThrowIfAny();
         timings.Add(("weave:figures", context.Figures.Elapsed.TotalSeconds));
         Done("weave");
+
+        var all = new List<Page>(pages);
+        all.AddRange(ReferenceStage.Build(context, pages, o.Api));
+        LinkCheck.Check(context.Errors, pages, [.. all.Select(p => p.SitePath), "callgraph.json"]);
+        context.Errors.ThrowIfAny();
+        Done("reference");
 
         var svg = GraphRenderer.Draw(context.Graphs, o.Full(Path.Combine(o.Work, "cache", "dot")));
         foreach (var p in all)

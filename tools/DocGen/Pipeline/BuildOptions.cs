@@ -1,5 +1,5 @@
-using System.Reflection;
 using LinuxVm.DocGen.Diagnostics;
+using LinuxVm.DocGen.Weave.Figure;
 
 namespace LinuxVm.DocGen.Pipeline;
 
@@ -69,25 +69,7 @@ public sealed class BuildOptions
         string what = Figures is null ? $"the figures assembly '{DefaultFigures}' (the default of --figures)" : $"--figures '{Figures}'";
         if (Figures is not null && !File.Exists(FiguresPath))
             throw new UsageException($"{what} does not exist ({FiguresPath}); give the built figures assembly, e.g. {DefaultFigures}");
-        if (File.Exists(FiguresPath) && FiguresError(FiguresPath) is string error)
+        if (File.Exists(FiguresPath) && FigureRunner.AssemblyError(FiguresPath) is string error)
             throw new UsageException($"{what} is not a .NET assembly ({error}); give the built figures assembly, e.g. {DefaultFigures}");
-    }
-
-    /// <summary>Why <paramref name="path"/> is not a loadable .NET assembly, or null when it is one.</summary>
-    public static string? FiguresError(string path)
-    {
-        try
-        {
-            AssemblyName.GetAssemblyName(path);
-            return null;
-        }
-        catch (BadImageFormatException)
-        {
-            return "it has no .NET metadata";
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
     }
 }

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using LinuxVm.DocGen.Diagnostics;
+using LinuxVm.DocGen.Model;
 
 namespace LinuxVm.DocGen.Render;
 
 /// <summary>
-/// Stage 5, Render: draws every requested graph with Graphviz (<c>dot -Tsvg</c>, all graphs in one
+/// Stage 6, Render: draws every requested graph with Graphviz (<c>dot -Tsvg</c>, all graphs in one
 /// process) and puts each SVG inline in place of its placeholder so its links work and the page's
 /// CSS can colour it for dark mode. Drawings are cached by the hash of their DOT text, so a
 /// rebuild after editing one chapter only draws that chapter's new graphs.

@@ -4,7 +4,7 @@ using LinuxVm.DocGen.Diagnostics;
 namespace LinuxVm.DocGen.Site;
 
 /// <summary>
-/// Stage 6, Site (second half): runs docfx (the repository's local tool) with warnings as errors
+/// Stage 7, Site (second half): runs docfx (the repository's local tool) with warnings as errors
 /// into a temporary folder, and only when it succeeds swaps the result in as <c>_site/</c>, so a
 /// failed build never leaves a half-built site.
 /// </summary>

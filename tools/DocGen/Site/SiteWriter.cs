@@ -1,11 +1,11 @@
 using System.Text;
 using System.Text.Json;
-using LinuxVm.DocGen.Weave;
+using LinuxVm.DocGen.Model;
 
 namespace LinuxVm.DocGen.Site;
 
 /// <summary>
-/// Stage 6, Site (first half): writes what docfx builds — the woven pages, the TOCs in reading
+/// Stage 7, Site (first half): writes what docfx builds — the woven pages, the TOCs in reading
 /// order and <c>callgraph.json</c> — into a fresh folder, the one the root's <c>docfx.json</c>
 /// names as its content (which also names the template that adds our CSS).
 /// </summary>

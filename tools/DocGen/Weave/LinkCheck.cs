@@ -2,6 +2,8 @@ using LinuxVm.DocGen.Diagnostics;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
 
+using LinuxVm.DocGen.Model;
+
 namespace LinuxVm.DocGen.Weave;
 
 /// <summary>

@@ -2,7 +2,7 @@ using LinuxVm.DocGen.Diagnostics;
 using LinuxVm.DocGen.Graph;
 using LinuxVm.DocGen.Index;
 using LinuxVm.DocGen.Load;
-using LinuxVm.DocGen.Render;
+using LinuxVm.DocGen.Model;
 using LinuxVm.DocGen.Weave.Exercises;
 using LinuxVm.DocGen.Weave.Figure;
 using Microsoft.CodeAnalysis;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using LinuxVm.DocGen.Model;
 using LinuxVm.DocGen.Weave.Callgraph;
 using LinuxVm.DocGen.Weave.Directives;
 using LinuxVm.DocGen.Weave.Exercises;

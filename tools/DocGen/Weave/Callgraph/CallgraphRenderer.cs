@@ -1,6 +1,6 @@
 using System.Net;
 using LinuxVm.DocGen.Graph;
-using LinuxVm.DocGen.Render;
+using LinuxVm.DocGen.Model;
 
 namespace LinuxVm.DocGen.Weave.Callgraph;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using LinuxVm.DocGen.Model;
 
 namespace LinuxVm.DocGen.Weave.Exercises;
 

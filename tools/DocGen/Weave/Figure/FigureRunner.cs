@@ -19,6 +19,24 @@ public sealed class FigureRunner(string? assemblyPath)
     /// <summary>The figures assembly (null when the build has none).</summary>
     public string? AssemblyPath { get; } = assemblyPath;
 
+    /// <summary>Why <paramref name="path"/> is not a loadable .NET assembly, or null when it is one.</summary>
+    public static string? AssemblyError(string path)
+    {
+        try
+        {
+            AssemblyName.GetAssemblyName(path);
+            return null;
+        }
+        catch (BadImageFormatException)
+        {
+            return "it has no .NET metadata";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+    }
+
     /// <summary>Runs <paramref name="run"/> (<c>Namespace.Type.Method</c>); returns its text, or the reason it failed.</summary>
     public (string? Output, string? Error) Run(string run)
     {
@@ -31,7 +49,7 @@ public sealed class FigureRunner(string? assemblyPath)
             return (null, $"figure '{run}' cannot run: the figures assembly {AssemblyPath ?? "(none given)"} is not built");
         if (_assembly is null)
         {
-            if (Pipeline.BuildOptions.FiguresError(AssemblyPath) is string bad)
+            if (AssemblyError(AssemblyPath) is string bad)
                 return (null, $"figure '{run}' cannot run: the figures assembly {AssemblyPath} is not a .NET assembly ({bad})");
             _assembly = Load(AssemblyPath);
         }

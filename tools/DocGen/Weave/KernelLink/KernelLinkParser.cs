@@ -35,7 +35,7 @@ public sealed class KernelLinkParser : InlineParser
         int sep = body.LastIndexOf(':');
         inline.Name = (sep >= 0 ? body[(sep + 1)..] : body).Trim();
         inline.File = sep >= 0 ? body[..sep].Trim() : null;
-        if (inline.Error is null && (inline.Name.Length == 0 || !LinuxVm.DocGen.Index.NameRules.KernelName().IsMatch(inline.Name)))
+        if (inline.Error is null && (inline.Name.Length == 0 || !LinuxVm.Mm.KernelNames.IsName(inline.Name)))
             inline.Error = $"[[kernel:{body}]] does not name a kernel identifier; write [[kernel:name]] or [[kernel:mm/file.c:name]]";
         int length = close + 2;
         inline.Span = new SourceSpan(start, start + length - 1);

@@ -1,3 +1,4 @@
+using LinuxVm.DocGen.Model;
 using Markdig.Renderers;
 
 namespace LinuxVm.DocGen.Weave.KernelLink;

@@ -1,7 +1,9 @@
 using System.Text;
 using LinuxVm.DocGen.Index;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>
 /// The kernel index: every ported identifier (functions, structs and fields, macros, constants,

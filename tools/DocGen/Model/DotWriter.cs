@@ -1,8 +1,7 @@
 using System.Text;
 using LinuxVm.DocGen.Graph;
-using LinuxVm.DocGen.Weave;
 
-namespace LinuxVm.DocGen.Render;
+namespace LinuxVm.DocGen.Model;
 
 /// <summary>
 /// Writes the DOT of a call graph around one function: top-down as in the book's figures, each

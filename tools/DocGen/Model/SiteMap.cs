@@ -1,7 +1,7 @@
 using LinuxVm.DocGen.Graph;
 using LinuxVm.DocGen.Index;
 
-namespace LinuxVm.DocGen.Weave;
+namespace LinuxVm.DocGen.Model;
 
 /// <summary>
 /// Where things live on the site: the page of each chapter, commentary, kernel file reference and

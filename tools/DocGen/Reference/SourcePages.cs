@@ -1,9 +1,11 @@
 using System.Text;
 using LinuxVm.DocGen.Index;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>
 /// A page per source file (the port and the exercises), highlighted, every line numbered and

@@ -1,6 +1,6 @@
 using Markdig.Syntax;
 
-namespace LinuxVm.DocGen.Weave;
+namespace LinuxVm.DocGen.Model;
 
 /// <summary>What kind of page, which decides its layout and its place in the TOC.</summary>
 public enum PageKind

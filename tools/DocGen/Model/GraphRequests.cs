@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace LinuxVm.DocGen.Render;
+namespace LinuxVm.DocGen.Model;
 
 /// <summary>
 /// The graphs woven pages ask for: each DOT text gets a placeholder comment in the page, which

@@ -1,6 +1,8 @@
 using System.Text;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>The site's front page: what the companion is and the chapters in reading order.</summary>
 public static class HomePage

@@ -1,6 +1,6 @@
 using LinuxVm.DocGen.Graph;
 
-namespace LinuxVm.DocGen.Render;
+namespace LinuxVm.DocGen.Model;
 
 /// <summary>
 /// Keeps a call graph within the page's column while it stays top-down with one linked box per

@@ -1,4 +1,4 @@
-namespace LinuxVm.DocGen.Render;
+namespace LinuxVm.DocGen.Model;
 
 /// <summary>
 /// Keeps a call graph within the page's text column. The functions the same number of calls

@@ -1,8 +1,10 @@
 using System.Text;
 using LinuxVm.DocGen.Index;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 using Microsoft.CodeAnalysis;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>
 /// The landing pages of the top navigation (Commentary, Source, API), so a reader who clicks one
@@ -58,7 +60,9 @@ public static class IndexPages
 
     /// <summary>
     /// <c>api/index.md</c> and one overwrite per public type that ports kernel identifiers: the
-    /// type's API page then says which kernel files it ports and links to its source and chapters.
+    /// type's API page then says which kernel files it ports and links to its source and chapters,
+    /// and each of its members that ports a kernel identifier links to that identifier's entry in
+    /// the kernel index, its line in the C, its own source line and its chapters.
     /// </summary>
     public static List<Page> Api(WeaveContext context, FileLinks links)
     {
@@ -93,12 +97,56 @@ public static class IndexPages
             if (line.Length > 0)
                 o.Append(" \u00b7 ").Append(line);
             o.Append('\n');
+            foreach (var (member, ported) in entries.Where(e => e.Symbol is not INamedTypeSymbol && ReferencePages.InApi(e.Symbol) && e.Symbol.GetDocumentationCommentId() is not null)
+                         .GroupBy(e => e.Symbol, SymbolEqualityComparer.Default)
+                         .Select(g => (Member: g.Key!, Ported: g.ToList()))
+                         .OrderBy(m => m.Member.GetDocumentationCommentId(), StringComparer.Ordinal))
+                Member(context, links, path, member, ported, o);
             foreach (var s in sources)
                 context.LinkedSources.Add(s.File);
             pages.Add(new Page { Source = path, SitePath = path, Kind = PageKind.Generated, Text = "", Title = uid, Woven = o.ToString() });
         }
         pages.Insert(0, new Page { Source = index, SitePath = index, Kind = PageKind.Generated, Text = "", Title = "API", Woven = sb.ToString() });
         return pages;
+    }
+
+    /// <summary>
+    /// One more section of a type's overwrite file, for a member that ports kernel identifiers: its
+    /// API entry then links each kernel name to its row in the kernel index and to its line in
+    /// the original C, the member to its line on the source page, and names the chapters that
+    /// mention it and the commentary section that walks through it.
+    /// </summary>
+    private static void Member(WeaveContext context, FileLinks links, string path, ISymbol member, List<KernelSymbol> ported, StringBuilder o)
+    {
+        string uid = ReferencePages.Uid(member.GetDocumentationCommentId()!);
+        o.Append("\n---\nuid: '").Append(uid.Replace("'", "''", StringComparison.Ordinal)).Append("'\nconceptual: *content\n---\n\n");
+        var parts = new List<string>();
+        foreach (var e in ported)
+        {
+            string part = $"Ports [`{e.Name}`]({SiteMap.Link(path, SiteMap.CrossReferencePage, SiteMap.IndexAnchor(e), html: false)} \"{e.Name} in the kernel index\") of {e.File}";
+            if (context.KernelLines.Url(e) is { } c)
+                part += $", the C at [{e.File}:{context.KernelLines.LineOf(e.File, e.Name)}]({c} \"The original C in Linux 2.4.20\")";
+            parts.Add(part);
+        }
+        var first = ported[0];
+        parts.Add($"source: [{first.SourceFile}:{first.Line}]({SiteMap.Link(path, SiteMap.SourcePage(first.SourceFile), "L" + first.Line, html: false)})");
+        context.LinkedSources.Add(first.SourceFile);
+        o.Append(string.Join(" \u00b7 ", parts));
+        var home = ported.SelectMany(context.Map.NodesOf)
+            .FirstOrDefault(n => SymbolEqualityComparer.Default.Equals(n.Method, member) && context.Map.CommentaryOf(n) is not null);
+        // A chapter explains the member when it mentions it and is one of the chapters of its
+        // kernel file; one that only mentions it in passing (chapter 0's tour) is named as such.
+        var mentioning = links.ChaptersMentioning(ported);
+        var ofFile = ported.Select(e => e.File).Distinct()
+            .SelectMany(f => links.ChaptersOf(context.Index.All.Where(x => x.File == f))).ToHashSet();
+        var explained = mentioning.Where(ofFile.Contains).ToList();
+        var chapters = explained.Count > 0 ? explained : mentioning;
+        if (chapters.Count > 0)
+            o.Append(explained.Count > 0 ? " \u00b7 explained in " : " \u00b7 mentioned in ")
+              .Append(string.Join(" and ", chapters.Select(ch => $"[{FileLinks.Label(ch)}]({SiteMap.Link(path, ch.SitePath, null, html: false)})")));
+        if (home is not null)
+            o.Append(" \u00b7 walked through in [the commentary](").Append(SiteMap.Link(path, context.Map.CommentaryOf(home)!, context.Map.AnchorOf(home), html: false)).Append(')');
+        o.Append('\n');
     }
 
     private static List<KernelSymbol> EntriesOf(WeaveContext context, INamedTypeSymbol t) =>

@@ -1,6 +1,8 @@
 using LinuxVm.DocGen.Index;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>
 /// Which chapters and which commentary page go with a kernel file or a source file, so the
@@ -26,6 +28,13 @@ public sealed class FileLinks(WeaveContext context, IReadOnlyList<Page> chapters
             return [];
         int best = ranked[0].Count;
         return ranked.Where(x => 2 * x.Count >= best).Select(x => x.Page).OrderBy(p => p.Chapter ?? int.MaxValue).ToList();
+    }
+
+    /// <summary>The chapters that mention any of <paramref name="entries"/>, in chapter order.</summary>
+    public IReadOnlyList<Page> ChaptersMentioning(IEnumerable<KernelSymbol> entries)
+    {
+        var pages = entries.SelectMany(context.MentionsOf).ToHashSet(StringComparer.Ordinal);
+        return chapters.Where(c => pages.Contains(c.SitePath)).OrderBy(c => c.Chapter ?? int.MaxValue).ToList();
     }
 
     /// <summary>The commentary page that walks through <paramref name="kernelFile"/> (named for it: mm/page_alloc.c has commentary/page_alloc.md), or null.</summary>

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text;
 using LinuxVm.DocGen.Index;
+using LinuxVm.DocGen.Model;
+using LinuxVm.DocGen.Weave;
 using LinuxVm.DocGen.Weave.Callgraph;
 using LinuxVm.DocGen.Weave.Snippet;
 using Microsoft.CodeAnalysis;
 
-namespace LinuxVm.DocGen.Weave.Pages;
+namespace LinuxVm.DocGen.Reference;
 
 /// <summary>
 /// One generated page per ported kernel file: a section per function (C# name, summary, API link,
