@@ -183,6 +183,20 @@ public class InputErrorTests
     }
 
     [Fact]
+    public void LinkToAHeadingAnotherPageLacks_IsReportedWithTheNearestHeading()
+    {
+        Assert.Equal("chapters/05-broken.md:5:5: link '../commentary/page_alloc.md#__alloc_page' names no heading or id of commentary/page_alloc.md; did you mean #__alloc_pages?",
+            OneError("See [it](../commentary/page_alloc.md#__alloc_page) first."));
+    }
+
+    [Fact]
+    public void LinkToAHeadingThisPageLacks_IsReported()
+    {
+        Assert.Equal("chapters/05-broken.md:5:5: link '#brokn' names no heading or id of this page; did you mean #broken?",
+            OneError("See [it](#brokn) first."));
+    }
+
+    [Fact]
     public void LinkOutsideTheSite_IsReported()
     {
         Assert.Equal("chapters/05-broken.md:5:5: link '../../README.md' leads outside the site",
@@ -200,7 +214,7 @@ public class InputErrorTests
     public void GoodLinks_AreNotErrors()
     {
         Assert.Empty(Fixture.Errors(("chapters/05-broken.md", Chapter(
-            "[a](01-faults.md) [b](../commentary/page_alloc.md#rmqueue) [c](01-faults.html) [d](https://kernel.org/) " +
+            "[a](01-faults.md) [b](../commentary/page_alloc.md#__alloc_pages) [c](01-faults.html) [d](https://kernel.org/) " +
             "[e](#broken) [f](../reference/mm/page_alloc.c.md) [g](../index.md) [h](mailto:x@example.org) [i](05-broken.md)"))));
     }
 }

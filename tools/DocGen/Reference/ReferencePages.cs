@@ -39,13 +39,17 @@ public static class ReferencePages
             if (line.Length > 0)
                 sb.Append(line).Append("\n\n");
 
-            var functions = group.Where(e => e.Kind == KernelKind.Function).ToList();
+            // In the C file's order, as a reader of the file meets them: a class split into
+            // partial files would otherwise come out in the order of its file names. Names with
+            // no known line keep their index order, after the rest.
+            var inFileOrder = group.OrderBy(e => context.KernelLines.LineOf(e.File, e.Name) ?? int.MaxValue).ToList();
+            var functions = inFileOrder.Where(e => e.Kind == KernelKind.Function).ToList();
             if (functions.Count > 0)
                 sb.Append("## Functions\n\n");
             foreach (var e in functions)
                 Function(context, e, sb, path);
 
-            var rest = group.Where(e => e.Kind != KernelKind.Function).ToList();
+            var rest = inFileOrder.Where(e => e.Kind != KernelKind.Function).ToList();
             if (rest.Count > 0)
             {
                 sb.Append("## Data structures, fields, constants and variables\n\n");
