@@ -313,7 +313,11 @@ public sealed class Fork
             CopyMmFields(oldmm, mm);
             if (MmInit(mm) == null)
                 return -Errno.Enomem;
+            // The parent's regions are walked and copied with its mmap_sem held for writing, so
+            // no other thread of the parent maps, unmaps or faults in the middle of the copy.
+            oldmm.MmapSem.DownWrite();
             int retval = DupMmap(mm);
+            oldmm.MmapSem.UpWrite();
             if (retval != 0)
             {
                 Mmput(mm);
