@@ -98,11 +98,11 @@ public sealed partial class NavigationTests(SiteFixture site) : IClassFixture<Si
         string source = await section.Locator("a[href*='source/']").First.GetAttributeAsync("href") ?? "";
         Assert.Matches(@"source/src/Mm/[A-Za-z/.]+\.cs\.html#L\d+$", source);
 
-        await index.ClickAsync();
-        await page.WaitForURLAsync("**/reference/index.html#" + anchor);
-        // Let the large index page finish loading: leaving it half-revealed is a console error.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await Assertions.Expect(page.Locator($"[id='{anchor}']")).ToHaveCountAsync(1);
+        // The entry exists in the kernel index. (Following a link into that large page is
+        // the job of SourcePage_LinksUsesToDefinitions_DefinitionsToTheKernelIndex_AndTheFileToItsChapter; loading it again for each member here took
+        // half a minute a case, and timed out once on a loaded machine.)
+        string indexHtml = File.ReadAllText(Path.Combine(site.Root, "_site", "reference", "index.html"));
+        Assert.Contains($"id=\"{anchor}\"", indexHtml);
 
         await visit.Open($"api/{type}.html");
         await page.Locator($"h3[data-uid='{uid}'] ~ div.conceptual").First.Locator("a[href*='source/']").First.ClickAsync();
