@@ -88,14 +88,8 @@ public static partial class LinkCheck
     [GeneratedRegex("\\bid\\s*=\\s*\"([^\"]+)\"")]
     private static partial Regex IdAttribute();
 
-    private static string NearAnchor(string fragment, HashSet<string> known)
-    {
-        var best = known.Select(k => (Id: k, Edits: WeaveContext.Distance(k, fragment, 3)))
-            .Where(x => x.Edits <= 3)
-            .OrderBy(x => x.Edits).ThenBy(x => x.Id, StringComparer.Ordinal)
-            .FirstOrDefault();
-        return best.Id is null ? "" : $"; did you mean #{best.Id}?";
-    }
+    private static string NearAnchor(string fragment, HashSet<string> known) =>
+        Closest(known, id => id, fragment) is { } best ? $"; did you mean #{best}?" : "";
 
     /// <summary>The site path a link of page <paramref name="from"/> leads to, or null when the link is not one to check.</summary>
     public static string? Target(string from, string url)
@@ -141,11 +135,16 @@ public static partial class LinkCheck
     {
         string dir = target.Contains('/') ? target[..(target.LastIndexOf('/') + 1)] : "";
         string name = target[dir.Length..];
-        var best = known.Where(k => k.StartsWith(dir, StringComparison.Ordinal) && !k[dir.Length..].Contains('/'))
-            .Select(k => (Path: k, Edits: WeaveContext.Distance(k[dir.Length..], name, 3)))
-            .Where(x => x.Edits <= 3)
-            .OrderBy(x => x.Edits).ThenBy(x => x.Path, StringComparer.Ordinal)
-            .FirstOrDefault();
-        return best.Path is null ? "" : $"; did you mean {best.Path}?";
+        var sameFolder = known.Where(k => k.StartsWith(dir, StringComparison.Ordinal) && !k[dir.Length..].Contains('/'));
+        return Closest(sameFolder, k => k[dir.Length..], name) is { } best ? $"; did you mean {best}?" : "";
     }
+
+    // The candidate whose key is fewest edits (at most three) from `name`, ties broken by the
+    // candidate's ordinal order; null when none is that close.
+    private static string? Closest(IEnumerable<string> candidates, Func<string, string> key, string name) =>
+        candidates.Select(c => (Candidate: c, Edits: WeaveContext.Distance(key(c), name, 3)))
+            .Where(x => x.Edits <= 3)
+            .OrderBy(x => x.Edits).ThenBy(x => x.Candidate, StringComparer.Ordinal)
+            .Select(x => x.Candidate)
+            .FirstOrDefault();
 }
