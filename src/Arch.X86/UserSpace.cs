@@ -20,16 +20,14 @@ public sealed class UserSpace
     private readonly I386 _arch;
     private readonly Kernel _kernel;
     private readonly Mmu _mmu;
-    private readonly Fault _fault;
 
-    /// <summary>Creates the user-mode side of <paramref name="arch"/> (its MMU and fault handler must exist).</summary>
+    /// <summary>Creates the user-mode side of <paramref name="arch"/> (its MMU, with the fault handler, must exist).</summary>
     /// <param name="arch">The architecture.</param>
     public UserSpace(I386 arch)
     {
         _arch = arch;
         _kernel = arch.Kernel;
         _mmu = arch.Mmu;
-        _fault = arch.Fault;
     }
 
     // Enters user mode on this CPU as `current`: a fault will push its user registers, and its
